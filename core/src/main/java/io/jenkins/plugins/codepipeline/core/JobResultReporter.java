@@ -141,7 +141,8 @@ public final class JobResultReporter {
         // use up the retries of the next one.
         StandardRetryStrategy.Builder builder = AwsRetryStrategy.standardRetryStrategy().toBuilder()
                 .maxAttempts(maxAttempts)
-                .circuitBreakerEnabled(false);
+                .circuitBreakerEnabled(false)
+                .retryOnException(ClockSkew::isClockSkewError);
         if (backoff != null) {
             builder.backoffStrategy(backoff);
         }

@@ -42,8 +42,8 @@ class JobResultReporterTest {
         endpoint = new FakeCodePipeline();
         clients = new CodePipelineClientCache(new ApacheHttpClientFactory());
         // Short fixed waits keep the tests fast; the SDK's own strategy still decides what is retried.
-        reporter = new JobResultReporter(clients, BackoffStrategy.fixedDelay(Duration.ofMillis(10)),
-                BackoffStrategy.fixedDelay(Duration.ofMillis(10)));
+        reporter = new JobResultReporter(clients, BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(10)),
+                BackoffStrategy.fixedDelayWithoutJitter(Duration.ofMillis(10)));
         settings = ConnectionSettings.builder().region("eu-west-1").endpoint(endpoint.endpoint()).maxAttempts(4)
                 .build();
     }
@@ -204,7 +204,7 @@ class JobResultReporterTest {
             endpoint.enqueue(FakeCodePipeline.internalError());
         }
         JobResultReporter slowBackoff = new JobResultReporter(clients,
-                BackoffStrategy.fixedDelay(Duration.ofSeconds(5)), BackoffStrategy.fixedDelay(Duration.ofSeconds(5)));
+                BackoffStrategy.fixedDelayWithoutJitter(Duration.ofSeconds(5)), BackoffStrategy.fixedDelayWithoutJitter(Duration.ofSeconds(5)));
         long started = System.nanoTime();
         ReportOutcome outcome = slowBackoff.report(success(),
                 settings.toBuilder().timeout(Duration.ofSeconds(2)).build(), KEYS, ReportListener.NONE);
@@ -217,7 +217,7 @@ class JobResultReporterTest {
     void anInterruptDuringARetryWaitStopsAtOnce() throws Exception {
         endpoint.enqueue(FakeCodePipeline.throttle());
         JobResultReporter slowBackoff = new JobResultReporter(clients,
-                BackoffStrategy.fixedDelay(Duration.ofSeconds(30)), BackoffStrategy.fixedDelay(Duration.ofSeconds(30)));
+                BackoffStrategy.fixedDelayWithoutJitter(Duration.ofSeconds(30)), BackoffStrategy.fixedDelayWithoutJitter(Duration.ofSeconds(30)));
         CountDownLatch waiting = new CountDownLatch(1);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread worker = new Thread(() -> {
