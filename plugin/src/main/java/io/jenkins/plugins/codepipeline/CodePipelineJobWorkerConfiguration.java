@@ -1,0 +1,145 @@
+package io.jenkins.plugins.codepipeline;
+
+import hudson.Extension;
+import hudson.ExtensionList;
+import hudson.Util;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.codepipeline.core.ConnectionSettings;
+import io.jenkins.plugins.codepipeline.impl.FormHelpers;
+import jenkins.model.GlobalConfiguration;
+import jenkins.model.Jenkins;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * Manage Jenkins » System » AWS CodePipeline Job Worker: defaults for every report, and whether the controller's own
+ * AWS credentials may be used. {@code unclassified: codePipelineJobWorker:} in Configuration as Code.
+ */
+@Extension
+@Symbol("codePipelineJobWorker")
+public class CodePipelineJobWorkerConfiguration extends GlobalConfiguration {
+    private String defaultRegion;
+    private String defaultCredentialsId;
+    private String defaultEndpointUrl;
+    private boolean allowControllerCredentials;
+    private int maxAttempts = ConnectionSettings.DEFAULT_MAX_ATTEMPTS;
+    private int timeoutSeconds = (int) ConnectionSettings.DEFAULT_TIMEOUT.toSeconds();
+
+    public CodePipelineJobWorkerConfiguration() {
+        load();
+    }
+
+    public static CodePipelineJobWorkerConfiguration get() {
+        return ExtensionList.lookupSingleton(CodePipelineJobWorkerConfiguration.class);
+    }
+
+    @Override
+    public String getDisplayName() {
+        return Messages.CodePipelineJobWorkerConfiguration_DisplayName();
+    }
+
+    public String getDefaultRegion() {
+        return defaultRegion;
+    }
+
+    @DataBoundSetter
+    public void setDefaultRegion(String defaultRegion) {
+        this.defaultRegion = Util.fixEmptyAndTrim(defaultRegion);
+        save();
+    }
+
+    public String getDefaultCredentialsId() {
+        return defaultCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setDefaultCredentialsId(String defaultCredentialsId) {
+        this.defaultCredentialsId = Util.fixEmptyAndTrim(defaultCredentialsId);
+        save();
+    }
+
+    public String getDefaultEndpointUrl() {
+        return defaultEndpointUrl;
+    }
+
+    @DataBoundSetter
+    public void setDefaultEndpointUrl(String defaultEndpointUrl) {
+        this.defaultEndpointUrl = Util.fixEmptyAndTrim(defaultEndpointUrl);
+        save();
+    }
+
+    public boolean isAllowControllerCredentials() {
+        return allowControllerCredentials;
+    }
+
+    @DataBoundSetter
+    public void setAllowControllerCredentials(boolean allowControllerCredentials) {
+        this.allowControllerCredentials = allowControllerCredentials;
+        save();
+    }
+
+    public int getMaxAttempts() {
+        return maxAttempts;
+    }
+
+    /** Values outside 1–20 fall back to the default, so a bad import never stops reports. */
+    @DataBoundSetter
+    public void setMaxAttempts(int maxAttempts) {
+        this.maxAttempts = maxAttempts >= 1 && maxAttempts <= ConnectionSettings.MAX_ATTEMPTS_LIMIT
+                ? maxAttempts : ConnectionSettings.DEFAULT_MAX_ATTEMPTS;
+        save();
+    }
+
+    public int getTimeoutSeconds() {
+        return timeoutSeconds;
+    }
+
+    @DataBoundSetter
+    public void setTimeoutSeconds(int timeoutSeconds) {
+        this.timeoutSeconds = timeoutSeconds >= 1 ? timeoutSeconds : (int) ConnectionSettings.DEFAULT_TIMEOUT.toSeconds();
+        save();
+    }
+
+    @POST
+    public ListBoxModel doFillDefaultRegionItems(@QueryParameter String defaultRegion) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormHelpers.regionItems(defaultRegion, Messages.FormHelpers_DefaultRegion());
+    }
+
+    @POST
+    public ListBoxModel doFillDefaultCredentialsIdItems(@QueryParameter String defaultCredentialsId) {
+        return FormHelpers.credentialsItems(null, defaultCredentialsId);
+    }
+
+    @POST
+    public FormValidation doCheckDefaultCredentialsId(@QueryParameter String value) {
+        return FormHelpers.checkCredentialsId(null, value);
+    }
+
+    @POST
+    public FormValidation doCheckDefaultRegion(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormHelpers.checkRegion(value);
+    }
+
+    @POST
+    public FormValidation doCheckDefaultEndpointUrl(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormHelpers.checkEndpointUrl(value);
+    }
+
+    @POST
+    public FormValidation doCheckMaxAttempts(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormHelpers.checkIntegerRange(value, 1, ConnectionSettings.MAX_ATTEMPTS_LIMIT);
+    }
+
+    @POST
+    public FormValidation doCheckTimeoutSeconds(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormHelpers.checkIntegerRange(value, 1, 3600);
+    }
+}

@@ -1,0 +1,66 @@
+package io.jenkins.plugins.codepipeline.impl;
+
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.FilePath;
+import hudson.model.Result;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.codepipeline.AbstractCodePipelineJobStep;
+import io.jenkins.plugins.codepipeline.core.JobResult;
+import io.jenkins.plugins.codepipeline.core.ReportOutcome;
+import org.jenkinsci.plugins.workflow.actions.WarningAction;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+
+/**
+ * Runs a report step off the CPS thread (it reads files and talks to AWS). An abort interrupts it: core stops
+ * retrying at once. Returns the AWS request id of the answer.
+ */
+public final class ReportStepExecution extends SynchronousNonBlockingStepExecution<String> {
+    private static final long serialVersionUID = 1L;
+
+    private final transient AbstractCodePipelineJobStep step;
+    /** Kept across a restart, so that the message can say which job to check. */
+    private final String jobId;
+    private final String resultKind;
+
+    public ReportStepExecution(StepContext context, AbstractCodePipelineJobStep step, String jobId) {
+        super(context);
+        this.step = step;
+        this.jobId = jobId;
+        this.resultKind = step.resultKind();
+    }
+
+    @Override
+    protected String run() throws Exception {
+        Run<?, ?> run = getContext().get(Run.class);
+        TaskListener listener = getContext().get(TaskListener.class);
+        EnvVars environment = getContext().get(EnvVars.class);
+        if (environment == null) {
+            environment = new EnvVars();
+        }
+        FilePath workspace = step.needsWorkspace() ? getContext().get(FilePath.class) : null;
+        JobResult result = step.toResult(run, environment, workspace, jobId, listener);
+        ReportOutcome outcome = JobResultSender.send(run, listener, environment, new JobResultSender.Request(result,
+                step.getRegion(), step.getCredentialsId(), step.getEndpointUrl(), step.isTruncateLongText(),
+                step.logsOutputVariableValues()));
+        if (outcome.status() == ReportOutcome.Status.DELIVERED_ANSWER_LOST) {
+            FlowNode node = getContext().get(FlowNode.class);
+            if (node != null) {
+                node.addOrReplaceAction(new WarningAction(Result.UNSTABLE).withMessage(outcome.message()));
+            }
+            run.setResult(Result.UNSTABLE);
+        }
+        return outcome.requestId();
+    }
+
+    /** A restart cut the report off: say so, and which job to check, instead of a generic resume error. */
+    @Override
+    public void onResume() {
+        getContext().onFailure(new AbortException("Jenkins restarted while this build was reporting " + resultKind
+                + " for CodePipeline job " + (jobId == null ? "(unknown id)" : jobId) + ". The result may or may not "
+                + "have been delivered: check the job in the pipeline's history, and report again if it is still open."));
+    }
+}

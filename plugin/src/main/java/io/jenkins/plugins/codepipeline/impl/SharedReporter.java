@@ -1,0 +1,62 @@
+package io.jenkins.plugins.codepipeline.impl;
+
+import hudson.ProxyConfiguration;
+import hudson.Util;
+import hudson.init.Terminator;
+import hudson.util.Secret;
+import io.jenkins.plugins.codepipeline.core.ApacheHttpClientFactory;
+import io.jenkins.plugins.codepipeline.core.CodePipelineClientCache;
+import io.jenkins.plugins.codepipeline.core.HttpSettings;
+import io.jenkins.plugins.codepipeline.core.JobResultReporter;
+import io.jenkins.plugins.codepipeline.core.ProxySettings;
+import java.util.Arrays;
+import java.util.List;
+import jenkins.model.Jenkins;
+
+/**
+ * The controller's one reporter and client cache: one SDK client per connection settings, shared by every build.
+ * Closed when Jenkins stops; made again on the next use (tests start several Jenkins in one JVM).
+ */
+public final class SharedReporter {
+    private static CodePipelineClientCache clients;
+    private static JobResultReporter reporter;
+
+    private SharedReporter() {
+    }
+
+    public static synchronized JobResultReporter reporter() {
+        if (reporter == null) {
+            clients = new CodePipelineClientCache(new ApacheHttpClientFactory());
+            reporter = new JobResultReporter(clients);
+        }
+        return reporter;
+    }
+
+    @Terminator
+    public static synchronized void closeClients() {
+        if (clients != null) {
+            clients.close();
+            clients = null;
+            reporter = null;
+        }
+    }
+
+    /** HTTP settings with Jenkins' proxy (Manage Jenkins » Plugins » Advanced), when one is configured. */
+    public static HttpSettings httpSettings() {
+        Jenkins jenkins = Jenkins.getInstanceOrNull();
+        ProxyConfiguration proxy = jenkins == null ? null : jenkins.getProxy();
+        if (proxy == null || Util.fixEmptyAndTrim(proxy.getName()) == null) {
+            return HttpSettings.defaults();
+        }
+        String password = proxy.getSecretPassword() == null ? null : Util.fixEmpty(Secret.toString(proxy.getSecretPassword()));
+        return HttpSettings.defaults().withProxy(new ProxySettings(proxy.getName().trim(), proxy.getPort(),
+                Util.fixEmptyAndTrim(proxy.getUserName()), password, noProxyHosts(proxy.getNoProxyHost())));
+    }
+
+    private static List<String> noProxyHosts(String noProxyHost) {
+        if (noProxyHost == null) {
+            return List.of();
+        }
+        return Arrays.stream(noProxyHost.split("[ \t\n,|]+")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+}
