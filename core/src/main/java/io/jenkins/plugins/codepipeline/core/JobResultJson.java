@@ -51,7 +51,8 @@ public final class JobResultJson {
             optional(json, "revision", revision.revision());
             optional(json, "changeIdentifier", revision.changeIdentifier());
             if (revision.created() != null) {
-                json.writeNumberField("created", epochSeconds(revision.created()));
+                json.writeFieldName("created");
+                json.writeNumber(epochSeconds(revision.created()).toPlainString());
             }
             optional(json, "revisionSummary", revision.revisionSummary());
             json.writeEndObject();
