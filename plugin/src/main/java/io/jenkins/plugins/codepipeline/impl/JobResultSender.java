@@ -64,6 +64,11 @@ public final class JobResultSender {
         CodePipelineJobWorkerConfiguration global = CodePipelineJobWorkerConfiguration.get();
         JobResult result = request.result();
         String kind = result instanceof SuccessResult ? "success" : "failure";
+        if (result.jobId() == null) {
+            throw new AbortException("No CodePipeline job id: give jobId, or run the build with a "
+                    + SettingSources.JOB_ID_VARIABLE + " parameter or environment variable holding the id of the job "
+                    + "CodePipeline handed out.");
+        }
 
         SettingSources.Setting region = SettingSources.region(request.region(), environment, global.getDefaultRegion());
         SettingSources.Setting endpoint = SettingSources.endpoint(request.endpointUrl(), environment,
