@@ -139,7 +139,7 @@ public abstract class AbstractCodePipelineJobStep extends Step {
 
         @POST
         public ListBoxModel doFillRegionItems(@AncestorInPath Item item, @QueryParameter String region) {
-            FormHelpers.checkConfigurePermission(item);
+            FormHelpers.checkReadPermission(item);
             return FormHelpers.regionItems(region, Messages.FormHelpers_RegionFromEnvironment());
         }
 

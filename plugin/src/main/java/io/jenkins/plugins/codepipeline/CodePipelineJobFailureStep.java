@@ -95,7 +95,7 @@ public class CodePipelineJobFailureStep extends AbstractCodePipelineJobStep {
 
         @POST
         public ListBoxModel doFillTypeItems(@AncestorInPath Item item) {
-            FormHelpers.checkConfigurePermission(item);
+            FormHelpers.checkReadPermission(item);
             return FormHelpers.failureTypeItems();
         }
     }

@@ -274,7 +274,7 @@ public class CodePipelineJobSuccessStep extends AbstractCodePipelineJobStep {
 
         @POST
         public ListBoxModel doFillOutputVariablesFileFormatItems(@AncestorInPath Item item) {
-            FormHelpers.checkConfigurePermission(item);
+            FormHelpers.checkReadPermission(item);
             return FormHelpers.fileFormatItems();
         }
 

@@ -43,6 +43,18 @@ public final class FormHelpers {
         }
     }
 
+    /**
+     * Reading the job, or Jenkins when there is no job: enough for the fixed lists of the steps' forms (regions,
+     * failure types, file formats), which the Snippet Generator shows to anyone who may read the job.
+     */
+    public static void checkReadPermission(@CheckForNull Item item) {
+        if (item == null) {
+            Jenkins.get().checkPermission(Jenkins.READ);
+        } else {
+            item.checkPermission(Item.READ);
+        }
+    }
+
     /** The SDK's regions, sorted, after an empty choice that means "the default" described by {@code emptyLabel}. */
     public static ListBoxModel regionItems(@CheckForNull String current, String emptyLabel) {
         ListBoxModel items = new ListBoxModel();
