@@ -177,7 +177,7 @@ public class CodePipelineJobResultPublisher extends Notifier implements SimpleBu
     public void setOutputVariablesFromEnv(List<String> outputVariablesFromEnv) {
         List<String> names = outputVariablesFromEnv == null ? List.of() : FormHelpers.splitNames(
                 ((List<?>) outputVariablesFromEnv).stream().map(String::valueOf).collect(Collectors.joining("\n")));
-        this.outputVariablesFromEnv = names.isEmpty() ? null : names;
+        this.outputVariablesFromEnv = names.isEmpty() ? null : new ArrayList<>(names);
     }
 
     public String getOutputVariablesFromEnvText() {

@@ -184,7 +184,7 @@ public class CodePipelineJobSuccessStep extends AbstractCodePipelineJobStep {
     public void setOutputVariablesFromEnv(List<String> outputVariablesFromEnv) {
         List<String> names = outputVariablesFromEnv == null ? List.of() : FormHelpers.splitNames(
                 ((List<?>) outputVariablesFromEnv).stream().map(String::valueOf).collect(Collectors.joining("\n")));
-        this.outputVariablesFromEnv = names.isEmpty() ? null : names;
+        this.outputVariablesFromEnv = names.isEmpty() ? null : new ArrayList<>(names);
     }
 
     /** For the form's text area: one name or glob per line. */

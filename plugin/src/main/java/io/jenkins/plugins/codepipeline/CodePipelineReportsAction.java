@@ -4,7 +4,9 @@ import hudson.model.Run;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import jenkins.model.RunAction2;
 
 /**
@@ -12,26 +14,70 @@ import jenkins.model.RunAction2;
  * jobs, or one job's continuation; each report adds a line. Holds ids and variable names only, never values.
  */
 public final class CodePipelineReportsAction implements RunAction2 {
-    private final List<Report> reports = new ArrayList<>();
+    /** Copy-on-write: parallel branches may report while the build is being saved. */
+    private List<Report> reports = new CopyOnWriteArrayList<>();
     private transient Run<?, ?> run;
 
     /**
-     * One report.
-     *
-     * @param result        "success" or "failure"
-     * @param jobId         the CodePipeline job
-     * @param region        where it was sent
-     * @param requestId     the AWS request id of the answer
-     * @param outcome       "delivered" or "delivered, answer lost"
-     * @param variableNames output variables published, names only
-     * @param timestamp     when, in epoch milliseconds
+     * One report. A plain class, not a record: Jenkins' XStream cannot read records back from build.xml.
      */
-    public record Report(String result, String jobId, String region, String requestId, String outcome,
-            List<String> variableNames, long timestamp) implements Serializable {
+    public static final class Report implements Serializable {
         private static final long serialVersionUID = 1L;
 
-        public Report {
-            variableNames = variableNames == null ? List.of() : List.copyOf(variableNames);
+        private final String result;
+        private final String jobId;
+        private final String region;
+        private final String requestId;
+        private final String outcome;
+        private final ArrayList<String> variableNames;
+        private final long timestamp;
+
+        /**
+         * @param result        "success" or "failure"
+         * @param jobId         the CodePipeline job
+         * @param region        where it was sent
+         * @param requestId     the AWS request id of the answer
+         * @param outcome       "delivered" or "delivered, answer lost"
+         * @param variableNames output variables published, names only
+         * @param timestamp     when, in epoch milliseconds
+         */
+        public Report(String result, String jobId, String region, String requestId, String outcome,
+                List<String> variableNames, long timestamp) {
+            this.result = result;
+            this.jobId = jobId;
+            this.region = region;
+            this.requestId = requestId;
+            this.outcome = outcome;
+            this.variableNames = variableNames == null ? new ArrayList<>() : new ArrayList<>(variableNames);
+            this.timestamp = timestamp;
+        }
+
+        public String getResult() {
+            return result;
+        }
+
+        public String getJobId() {
+            return jobId;
+        }
+
+        public String getRegion() {
+            return region;
+        }
+
+        public String getRequestId() {
+            return requestId;
+        }
+
+        public String getOutcome() {
+            return outcome;
+        }
+
+        public List<String> getVariableNames() {
+            return Collections.unmodifiableList(variableNames);
+        }
+
+        public long getTimestamp() {
+            return timestamp;
         }
     }
 
@@ -45,14 +91,20 @@ public final class CodePipelineReportsAction implements RunAction2 {
                 run.addAction(action);
             }
         }
-        synchronized (action) {
-            action.reports.add(report);
-        }
+        action.reports.add(report);
         run.save();
     }
 
-    public synchronized List<Report> getReports() {
-        return List.copyOf(reports);
+    /** A build.xml written without the list still loads. */
+    private Object readResolve() {
+        if (reports == null) {
+            reports = new CopyOnWriteArrayList<>();
+        }
+        return this;
+    }
+
+    public List<Report> getReports() {
+        return Collections.unmodifiableList(reports);
     }
 
     public Run<?, ?> getRun() {

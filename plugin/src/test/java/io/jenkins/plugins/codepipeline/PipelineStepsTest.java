@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.model.Result;
+import hudson.model.Run;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline.RecordedRequest;
 import java.util.List;
@@ -74,9 +75,17 @@ class PipelineStepsTest {
         CodePipelineReportsAction action = run.getAction(CodePipelineReportsAction.class);
         assertNotNull(action);
         assertEquals(1, action.getReports().size());
-        assertEquals(request.requestId(), action.getReports().get(0).requestId());
+        assertEquals(request.requestId(), action.getReports().get(0).getRequestId());
         assertEquals(List.of("FROM_MAP", "COUNT", "FROM_FILE", "IMAGE_DIGEST", "IMAGE_TAG"),
-                action.getReports().get(0).variableNames());
+                action.getReports().get(0).getVariableNames());
+
+        // The action survives build.xml: written and read back with the XStream Jenkins uses for builds.
+        String xml = Run.XSTREAM2.toXML(action);
+        assertFalse(xml.contains("map-value"), xml);
+        CodePipelineReportsAction reloaded = (CodePipelineReportsAction) Run.XSTREAM2.fromXML(xml);
+        assertEquals(request.requestId(), reloaded.getReports().get(0).getRequestId());
+        assertEquals(List.of("FROM_MAP", "COUNT", "FROM_FILE", "IMAGE_DIGEST", "IMAGE_TAG"),
+                reloaded.getReports().get(0).getVariableNames());
     }
 
     @Test
@@ -205,7 +214,7 @@ class PipelineStepsTest {
                 "codePipelineJobSuccess jobId: '" + TestSupport.JOB + "', credentialsId: 'keys', continuationToken: 'next'\n"
                         + "codePipelineJobFailure jobId: '" + TestSupport.OTHER_JOB + "', credentialsId: 'keys'"));
         CodePipelineReportsAction action = run.getAction(CodePipelineReportsAction.class);
-        assertEquals(List.of("success", "failure"), action.getReports().stream().map(r -> r.result()).toList());
+        assertEquals(List.of("success", "failure"), action.getReports().stream().map(CodePipelineReportsAction.Report::getResult).toList());
         assertTrue(endpoint.lastRequest().body().contains("\"type\":\"JobFailed\""));
         assertTrue(endpoint.lastRequest().body().contains("\"message\":\"Jenkins build " + run.getFullDisplayName()
                 + " failed"), endpoint.lastRequest().body());

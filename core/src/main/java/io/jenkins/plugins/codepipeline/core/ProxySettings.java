@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An HTTP proxy for the CodePipeline client. The password takes part in equality (it is part of the client cache's
+ * An HTTP proxy for the CodePipeline client. {@code nonProxyHosts} are regular expressions matched against the whole
+ * lower-case host name, as the SDK's Apache client matches them (Jenkins' glob entries must be converted). The password takes part in equality (it is part of the client cache's
  * key) but never in {@link #toString()}.
  */
 public record ProxySettings(String host, int port, String username, String password, List<String> nonProxyHosts) {

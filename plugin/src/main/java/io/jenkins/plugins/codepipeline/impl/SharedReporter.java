@@ -9,8 +9,9 @@ import io.jenkins.plugins.codepipeline.core.CodePipelineClientCache;
 import io.jenkins.plugins.codepipeline.core.HttpSettings;
 import io.jenkins.plugins.codepipeline.core.JobResultReporter;
 import io.jenkins.plugins.codepipeline.core.ProxySettings;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import jenkins.model.Jenkins;
 
 /**
@@ -49,14 +50,13 @@ public final class SharedReporter {
             return HttpSettings.defaults();
         }
         String password = proxy.getSecretPassword() == null ? null : Util.fixEmpty(Secret.toString(proxy.getSecretPassword()));
-        return HttpSettings.defaults().withProxy(new ProxySettings(proxy.getName().trim(), proxy.getPort(),
-                Util.fixEmptyAndTrim(proxy.getUserName()), password, noProxyHosts(proxy.getNoProxyHost())));
-    }
-
-    private static List<String> noProxyHosts(String noProxyHost) {
-        if (noProxyHost == null) {
-            return List.of();
+        // Jenkins' no-proxy entries are globs; the SDK's Apache client matches regular expressions against the
+        // lower-case host, so hand it the patterns Jenkins itself builds from them.
+        List<String> noProxyHosts = new ArrayList<>();
+        for (Pattern pattern : ProxyConfiguration.getNoProxyHostPatterns(proxy.getNoProxyHost())) {
+            noProxyHosts.add(pattern.pattern());
         }
-        return Arrays.stream(noProxyHost.split("[ \t\n,|]+")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return HttpSettings.defaults().withProxy(new ProxySettings(proxy.getName().trim(), proxy.getPort(),
+                Util.fixEmptyAndTrim(proxy.getUserName()), password, noProxyHosts));
     }
 }
