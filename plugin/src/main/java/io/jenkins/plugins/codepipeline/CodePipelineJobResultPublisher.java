@@ -31,7 +31,6 @@ import io.jenkins.plugins.codepipeline.impl.OutputVariablesCollector;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import jenkins.model.Jenkins;
 import jenkins.tasks.SimpleBuildStep;
 import net.sf.json.JSONObject;
@@ -175,9 +174,7 @@ public class CodePipelineJobResultPublisher extends Notifier implements SimpleBu
 
     @DataBoundSetter
     public void setOutputVariablesFromEnv(List<String> outputVariablesFromEnv) {
-        List<String> names = outputVariablesFromEnv == null ? List.of() : FormHelpers.splitNames(
-                ((List<?>) outputVariablesFromEnv).stream().map(String::valueOf).collect(Collectors.joining("\n")));
-        this.outputVariablesFromEnv = names.isEmpty() ? null : new ArrayList<>(names);
+        this.outputVariablesFromEnv = FormHelpers.environmentSelectors(outputVariablesFromEnv);
     }
 
     public String getOutputVariablesFromEnvText() {

@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import net.sf.json.JSONObject;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.kohsuke.stapler.AncestorInPath;
@@ -182,9 +181,7 @@ public class CodePipelineJobSuccessStep extends AbstractCodePipelineJobStep {
     /** Names or globs ({@code IMAGE_*}) of environment variables to publish. */
     @DataBoundSetter
     public void setOutputVariablesFromEnv(List<String> outputVariablesFromEnv) {
-        List<String> names = outputVariablesFromEnv == null ? List.of() : FormHelpers.splitNames(
-                ((List<?>) outputVariablesFromEnv).stream().map(String::valueOf).collect(Collectors.joining("\n")));
-        this.outputVariablesFromEnv = names.isEmpty() ? null : new ArrayList<>(names);
+        this.outputVariablesFromEnv = FormHelpers.environmentSelectors(outputVariablesFromEnv);
     }
 
     /** For the form's text area: one name or glob per line. */

@@ -18,10 +18,12 @@ import io.jenkins.plugins.codepipeline.core.ConnectionSettings;
 import io.jenkins.plugins.codepipeline.core.FailureType;
 import io.jenkins.plugins.codepipeline.core.Limits;
 import io.jenkins.plugins.codepipeline.core.variables.VariablesFileFormat;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import jenkins.model.Jenkins;
 import org.springframework.security.core.Authentication;
 import software.amazon.awssdk.regions.Region;
@@ -217,6 +219,19 @@ public final class FormHelpers {
         } catch (IllegalArgumentException e) {
             return FormValidation.error(e.getMessage());
         }
+    }
+
+    /**
+     * The names/globs of environment variables as a step or publisher keeps them: from a Pipeline list (whose items
+     * may be GStrings or numbers) or the form's text, split at lines and commas; null when there are none. A mutable
+     * list, as Jenkins' XStream expects in saved configuration.
+     */
+    public static ArrayList<String> environmentSelectors(@CheckForNull List<?> selectors) {
+        if (selectors == null) {
+            return null;
+        }
+        List<String> names = splitNames(selectors.stream().map(String::valueOf).collect(Collectors.joining("\n")));
+        return names.isEmpty() ? null : new ArrayList<>(names);
     }
 
     /** Lines or commas of a form's text area, trimmed, blanks dropped: the names/globs of environment variables. */
