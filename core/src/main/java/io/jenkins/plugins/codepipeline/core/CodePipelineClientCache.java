@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -40,9 +42,15 @@ public final class CodePipelineClientCache implements AutoCloseable {
 
     private final HttpClientFactory httpClients;
     private final int maxClients;
+    /**
+     * Timers for attempt timeouts, shared by every client of this cache: by default each SDK client starts a pool of
+     * its own (up to 5 threads), which a cache of many clients would multiply. Made on first use.
+     */
+    private ScheduledExecutorService timers;
     private final Map<ConnectionSettings, Entry> clients = new LinkedHashMap<>(16, 0.75f, true);
     private final AtomicLong clientsCreated = new AtomicLong();
     private boolean closed;
+    private int outstandingLeases;
 
     public CodePipelineClientCache(HttpClientFactory httpClients) {
         this(httpClients, DEFAULT_MAX_CLIENTS);
@@ -69,6 +77,7 @@ public final class CodePipelineClientCache implements AutoCloseable {
             evictBeyondLimit();
         }
         entry.leases++;
+        outstandingLeases++;
         return new Lease(entry);
     }
 
@@ -97,6 +106,17 @@ public final class CodePipelineClientCache implements AutoCloseable {
             clients.clear();
         }
         toClose.forEach(e -> e.client.close());
+        synchronized (this) {
+            shutDownTimersWhenUnused();
+        }
+    }
+
+    /** The SDK does not shut down an executor it was given: once closed and every lease is back, this cache does. */
+    private void shutDownTimersWhenUnused() {
+        if (closed && outstandingLeases == 0 && timers != null) {
+            timers.shutdownNow();
+            timers = null;
+        }
     }
 
     private void evictBeyondLimit() {
@@ -113,9 +133,11 @@ public final class CodePipelineClientCache implements AutoCloseable {
 
     private synchronized void release(Entry entry) {
         entry.leases--;
+        outstandingLeases--;
         if (entry.evicted && entry.leases == 0) {
             entry.client.close();
         }
+        shutDownTimersWhenUnused();
     }
 
     private CodePipelineClient build(ConnectionSettings settings) {
@@ -125,11 +147,24 @@ public final class CodePipelineClientCache implements AutoCloseable {
                 .httpClientBuilder(httpClients.builder(settings.http()))
                 // The reporter drives the attempts itself, with the SDK's retry strategy, so that it sees each one.
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallAttemptTimeout(settings.attemptTimeout()));
+                        .apiCallAttemptTimeout(settings.attemptTimeout())
+                        .scheduledExecutorService(timers()));
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());
         }
         return builder.build();
+    }
+
+    private ScheduledExecutorService timers() {
+        if (timers == null) {
+            AtomicLong threads = new AtomicLong();
+            timers = Executors.newScheduledThreadPool(2, task -> {
+                Thread thread = new Thread(task, "codepipeline-client-timer-" + threads.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return timers;
     }
 
     private static final class Entry {

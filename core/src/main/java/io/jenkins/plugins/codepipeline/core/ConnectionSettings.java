@@ -81,6 +81,20 @@ public record ConnectionSettings(
         return endpoint != null ? endpoint.toString() : "codepipeline." + region + " (AWS)";
     }
 
+    // Written out rather than generated: a record's generated equals/hashCode bootstrap method handles on first use,
+    // which costs a fresh JVM (the command line) about 20 ms when the client cache first looks up its key.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ConnectionSettings s && maxAttempts == s.maxAttempts && region.equals(s.region)
+                && Objects.equals(endpoint, s.endpoint) && timeout.equals(s.timeout)
+                && attemptTimeout.equals(s.attemptTimeout) && http.equals(s.http);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(region, endpoint, maxAttempts, timeout, attemptTimeout, http);
+    }
+
     /** Parses an endpoint URL the way users give it; blank means none. */
     public static URI parseEndpoint(String url) {
         if (url == null || url.isBlank()) {

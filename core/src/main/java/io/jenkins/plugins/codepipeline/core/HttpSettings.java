@@ -23,4 +23,16 @@ public record HttpSettings(Duration connectTimeout, Duration socketTimeout, Prox
     public HttpSettings withProxy(ProxySettings proxy) {
         return new HttpSettings(connectTimeout, socketTimeout, proxy);
     }
+
+    // Written out for the same reason as ConnectionSettings': no method-handle bootstrap on first use.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof HttpSettings h && connectTimeout.equals(h.connectTimeout)
+                && socketTimeout.equals(h.socketTimeout) && Objects.equals(proxy, h.proxy);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(connectTimeout, socketTimeout, proxy);
+    }
 }

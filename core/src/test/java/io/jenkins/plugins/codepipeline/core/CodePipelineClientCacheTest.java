@@ -85,6 +85,49 @@ class CodePipelineClientCacheTest {
     }
 
     @Test
+    void allClientsShareOneTimerPoolThatCloseShutsDown() throws Exception {
+        java.util.function.Supplier<Long> timerThreads = () -> Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("codepipeline-client-timer-")).count();
+        long before = timerThreads.get();
+        CodePipelineClientCache cache = new CodePipelineClientCache(counting);
+        try (FakeCodePipelineHolder endpoint = new FakeCodePipelineHolder()) {
+            JobResultReporter reporter = new JobResultReporter(cache);
+            var keys = software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                    software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("AKID", "secret"));
+            String[] regions = {"us-east-1", "us-east-2", "us-west-1", "us-west-2"};
+            for (int i = 0; i < regions.length; i++) {
+                reporter.report(SuccessResult.builder().jobId("0a1b2c3d-1111-2222-3333-00000000000" + i).build(),
+                        ConnectionSettings.builder().region(regions[i]).endpoint(endpoint.fake.endpoint()).build(), keys,
+                        ReportListener.NONE);
+            }
+            assertEquals(4, cache.clientsCreated());
+            // SDK clients on their own would start a timer pool each; the cache's clients share one of two threads.
+            long during = timerThreads.get() - before;
+            org.junit.jupiter.api.Assertions.assertTrue(during >= 1 && during <= 2, "timer threads: " + during);
+        } finally {
+            cache.close();
+        }
+        for (int i = 0; i < 50 && timerThreads.get() > before; i++) {
+            Thread.sleep(20);
+        }
+        assertEquals(before, timerThreads.get());
+    }
+
+    /** The in-process endpoint, closed with try-with-resources. */
+    private static final class FakeCodePipelineHolder implements AutoCloseable {
+        final io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline fake;
+
+        FakeCodePipelineHolder() throws java.io.IOException {
+            fake = new io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            fake.close();
+        }
+    }
+
+    @Test
     void aClosedCacheLendsNothing() {
         CodePipelineClientCache cache = new CodePipelineClientCache(counting);
         cache.close();
