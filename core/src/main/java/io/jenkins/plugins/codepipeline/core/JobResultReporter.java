@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -82,7 +81,7 @@ public final class JobResultReporter {
                     List.of());
         }
         StaticCredentialsProvider signWith = StaticCredentialsProvider.create(session);
-        Function<CodePipelineClient, AwsResponse> call = sdkCall(result, signWith);
+        Attempter call = attempter(result, signWith);
 
         RetryStrategy strategy = retryStrategy(settings.maxAttempts());
         RetryToken token = strategy.acquireInitialToken(AcquireInitialTokenRequest.create("codepipeline-job-result"))
@@ -94,7 +93,11 @@ public final class JobResultReporter {
                 long attemptStarted = System.nanoTime();
                 SdkException failure;
                 try {
-                    AwsResponse response = call.apply(lease.client());
+                    // An attempt never outlasts the report's time limit.
+                    Duration remaining = settings.timeout().minus(since(started));
+                    Duration attemptLimit = remaining.compareTo(settings.attemptTimeout()) < 0
+                            ? remaining : settings.attemptTimeout();
+                    AwsResponse response = call.attempt(lease.client(), attemptLimit);
                     String requestId = response.responseMetadata().requestId();
                     attempts.add(new Attempt(attempts.size() + 1, true, requestId, null, null, since(attemptStarted)));
                     strategy.recordSuccess(RecordSuccessRequest.create(token));
@@ -152,16 +155,26 @@ public final class JobResultReporter {
         return builder.build();
     }
 
-    private static Function<CodePipelineClient, AwsResponse> sdkCall(JobResult result,
-            StaticCredentialsProvider signWith) {
-        AwsRequestOverrideConfiguration override = AwsRequestOverrideConfiguration.builder()
-                .credentialsProvider(signWith).build();
+    /** One SDK call, signed with the report's credentials, limited to the given time. */
+    @FunctionalInterface
+    private interface Attempter {
+        AwsResponse attempt(CodePipelineClient client, Duration timeLimit);
+    }
+
+    private static Attempter attempter(JobResult result, StaticCredentialsProvider signWith) {
         if (result instanceof SuccessResult success) {
-            var request = SdkRequests.success(success).toBuilder().overrideConfiguration(override).build();
-            return client -> client.putJobSuccessResult(request);
+            var request = SdkRequests.success(success);
+            return (client, limit) -> client.putJobSuccessResult(
+                    request.toBuilder().overrideConfiguration(override(signWith, limit)).build());
         }
-        var request = SdkRequests.failure((FailureResult) result).toBuilder().overrideConfiguration(override).build();
-        return client -> client.putJobFailureResult(request);
+        var request = SdkRequests.failure((FailureResult) result);
+        return (client, limit) -> client.putJobFailureResult(
+                request.toBuilder().overrideConfiguration(override(signWith, limit)).build());
+    }
+
+    private static AwsRequestOverrideConfiguration override(StaticCredentialsProvider signWith, Duration limit) {
+        return AwsRequestOverrideConfiguration.builder().credentialsProvider(signWith).apiCallAttemptTimeout(limit)
+                .build();
     }
 
     private static Attempt attemptOf(SdkException failure, int number, Duration took) {

@@ -214,6 +214,19 @@ class JobResultReporterTest {
     }
 
     @Test
+    void anAttemptNeverOutlastsTheReportsTimeLimit() throws Exception {
+        endpoint.enqueue(new FakeCodePipeline.Delay(10_000));
+        long started = System.nanoTime();
+        ReportOutcome outcome = reporter.report(success(),
+                settings.toBuilder().timeout(Duration.ofSeconds(1)).attemptTimeout(Duration.ofSeconds(30)).build(),
+                KEYS, ReportListener.NONE);
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(ReportOutcome.Status.NOT_DELIVERED, outcome.status());
+        assertTrue(tookMillis < 5_000, "took " + tookMillis + " ms");
+        assertEquals("ApiCallAttemptTimeoutException", outcome.attempts().get(0).errorCode());
+    }
+
+    @Test
     void anInterruptDuringARetryWaitStopsAtOnce() throws Exception {
         endpoint.enqueue(FakeCodePipeline.throttle());
         JobResultReporter slowBackoff = new JobResultReporter(clients,
