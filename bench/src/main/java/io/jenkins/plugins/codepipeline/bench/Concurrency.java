@@ -71,10 +71,11 @@ public final class Concurrency {
                 + "ListenOverflows/ListenDrops, during each run) show it. Once a thread's connection is open the "
                 + "latency is that of the referee under load (the p50/p99 after each thread's first report). Real "
                 + "CodePipeline endpoints do not have a backlog of 5.");
-        f.para("Threads: each SDK client runs its own `sdk-ScheduledExecutor` pool (up to 5 threads, started as "
-                + "attempt-timeout tasks are scheduled) and all Apache clients share one `idle-connection-reaper`. "
-                + "The cache builds one client per key, so the threads do not grow with the number of reports or "
-                + "reporting threads, but they do with the number of cached clients (section 6).");
+        f.para("Threads: the bare SDK client runs its own `sdk-ScheduledExecutor` pool for attempt timeouts (up to 5 "
+                + "threads, started as timeout tasks are scheduled); the cache gives all its clients one shared timer "
+                + "pool instead (`codepipeline-client-timer-N`, at most 2 threads), and all Apache clients share one "
+                + "`idle-connection-reaper`. So our threads grow neither with the number of reports or reporting "
+                + "threads nor with the number of cached clients (section 6).");
         f.para("Check: every job Succeeded at the referee, one SDK client for the one (region, endpoint, settings) "
                 + "key, no failure → " + Bench.met(allOk) + ".");
         Map<String, String> first = results.get(0);

@@ -112,9 +112,10 @@ public final class Footprint {
         f.para("With the cache at its default limit of 32 clients that is about "
                 + Bench.bytes(perUsed * 32) + " of heap at most. Threads: building the clients started "
                 + r.get("threadsBuilt") + " thread(s); their first reports started " + r.get("threadsUsed") + " for "
-                + n + " clients: each SDK client starts its own `sdk-ScheduledExecutor` pool (attempt timeouts) at "
-                + "its first call, growing to 5 threads under concurrent use (section 5). Their stacks are native "
-                + "memory, not in the heap figures above.");
+                + n + " clients: the cache's one timer pool for attempt timeouts (`codepipeline-client-timer-N`, "
+                + "at most 2 threads, shared by all its clients; section 5); the Apache clients' shared "
+                + "`idle-connection-reaper` runs since the warm-up. Their stacks are native memory, not in "
+                + "the heap figures above.");
         return "one cached client ≈ " + String.format("%,d", perUsed) + " bytes heap after use ("
                 + String.format("%,d", perBuilt) + " built)";
     }
