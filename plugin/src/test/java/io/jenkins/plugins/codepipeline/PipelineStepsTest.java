@@ -190,6 +190,26 @@ class PipelineStepsTest {
     }
 
     @Test
+    void anAbortStopsTheRetriesAtOnce() throws Exception {
+        CodePipelineJobWorkerConfiguration.get().setMaxAttempts(20);
+        for (int i = 0; i < 20; i++) {
+            endpoint.enqueue(FakeCodePipeline.throttle());
+        }
+        WorkflowJob job = pipeline("codePipelineJobSuccess jobId: '" + TestSupport.JOB + "', credentialsId: 'keys'");
+        WorkflowRun run = job.scheduleBuild2(0).waitForStart();
+        j.waitForMessage("Attempt 2 of 20 failed (ThrottlingException", run);
+        int sentBeforeAbort = endpoint.requests().size();
+        long aborted = System.nanoTime();
+        run.getExecutor().interrupt();
+        j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(run));
+        assertTrue(System.nanoTime() - aborted < java.util.concurrent.TimeUnit.SECONDS.toNanos(10),
+                "the abort took too long");
+        Thread.sleep(3000); // a retry that was not stopped would reach the endpoint by now
+        assertTrue(endpoint.requests().size() <= sentBeforeAbort + 1,
+                "requests after the abort: " + (endpoint.requests().size() - sentBeforeAbort));
+    }
+
+    @Test
     void aLostAnswerMarksTheBuildUnstable() throws Exception {
         endpoint.enqueue(new FakeCodePipeline.LoseResponse());
         WorkflowRun run = j.buildAndAssertStatus(Result.UNSTABLE, pipeline(
