@@ -16,6 +16,7 @@ import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
 import hudson.model.Fingerprint;
 import hudson.model.Result;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline;
+import java.util.stream.StreamSupport;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -59,7 +60,8 @@ class CredentialsTest {
 
     private Folder folderWithKeys(String name, String accessKey) throws Exception {
         Folder folder = j.jenkins.createProject(Folder.class, name);
-        CredentialsStore store = CredentialsProvider.lookupStores(folder).iterator().next();
+        CredentialsStore store = StreamSupport.stream(CredentialsProvider.lookupStores(folder).spliterator(), false)
+                .filter(s -> s.getContext() == folder).findFirst().orElseThrow();
         store.addCredentials(Domain.global(), new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, "team-keys",
                 "keys of " + name, accessKey, "secret-of-" + name));
         return folder;

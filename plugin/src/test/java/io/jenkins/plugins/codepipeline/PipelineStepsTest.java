@@ -47,10 +47,10 @@ class PipelineStepsTest {
     void scriptedSuccessPublishesVariablesFromEverySourceAndReturnsTheRequestId() throws Exception {
         WorkflowJob job = pipeline("node {\n"
                 + "  writeFile file: 'build/outputs.env', text: 'FROM_FILE=file-value\\n'\n"
-                + "  withEnv(['IMAGE_TAG=v1.2.3', 'IMAGE_DIGEST=sha256-abc', 'OTHER=x']) {\n"
+                + "  withEnv(['CPTEST_IMAGE_TAG=v1.2.3', 'CPTEST_IMAGE_DIGEST=sha256-abc', 'OTHER=x']) {\n"
                 + "    def id = codePipelineJobSuccess jobId: '" + TestSupport.JOB + "', credentialsId: 'keys',\n"
                 + "        region: 'eu-west-1', outputVariables: [FROM_MAP: 'map-value', COUNT: 3],\n"
-                + "        outputVariablesFile: 'build/outputs.env', outputVariablesFromEnv: ['IMAGE_*']\n"
+                + "        outputVariablesFile: 'build/outputs.env', outputVariablesFromEnv: ['CPTEST_IMAGE_*']\n"
                 + "    echo \"request id: ${id}\"\n"
                 + "  }\n"
                 + "}");
@@ -62,12 +62,12 @@ class PipelineStepsTest {
         assertTrue(request.header("Authorization").contains("/eu-west-1/codepipeline/"), request.header("Authorization"));
         String body = request.body();
         assertTrue(body.contains("\"outputVariables\":{\"FROM_MAP\":\"map-value\",\"COUNT\":\"3\","
-                + "\"FROM_FILE\":\"file-value\",\"IMAGE_DIGEST\":\"sha256-abc\",\"IMAGE_TAG\":\"v1.2.3\"}"), body);
+                + "\"FROM_FILE\":\"file-value\",\"CPTEST_IMAGE_DIGEST\":\"sha256-abc\",\"CPTEST_IMAGE_TAG\":\"v1.2.3\"}"), body);
         assertTrue(body.contains("\"externalExecutionId\":\"1\""), body);
         assertTrue(body.contains("\"summary\":\"Jenkins build " + job.getFullDisplayName() + " #1\""), body);
 
         j.assertLogContains("request id: " + request.requestId(), run);
-        j.assertLogContains("output variables: FROM_MAP, COUNT, FROM_FILE, IMAGE_DIGEST, IMAGE_TAG", run);
+        j.assertLogContains("output variables: FROM_MAP, COUNT, FROM_FILE, CPTEST_IMAGE_DIGEST, CPTEST_IMAGE_TAG", run);
         j.assertLogNotContains("map-value", run);
         j.assertLogNotContains("sha256-abc", run);
         j.assertLogNotContains(TestSupport.SECRET_KEY, run);
@@ -76,7 +76,7 @@ class PipelineStepsTest {
         assertNotNull(action);
         assertEquals(1, action.getReports().size());
         assertEquals(request.requestId(), action.getReports().get(0).getRequestId());
-        assertEquals(List.of("FROM_MAP", "COUNT", "FROM_FILE", "IMAGE_DIGEST", "IMAGE_TAG"),
+        assertEquals(List.of("FROM_MAP", "COUNT", "FROM_FILE", "CPTEST_IMAGE_DIGEST", "CPTEST_IMAGE_TAG"),
                 action.getReports().get(0).getVariableNames());
 
         // The action survives build.xml: written and read back with the XStream Jenkins uses for builds.
@@ -84,7 +84,7 @@ class PipelineStepsTest {
         assertFalse(xml.contains("map-value"), xml);
         CodePipelineReportsAction reloaded = (CodePipelineReportsAction) Run.XSTREAM2.fromXML(xml);
         assertEquals(request.requestId(), reloaded.getReports().get(0).getRequestId());
-        assertEquals(List.of("FROM_MAP", "COUNT", "FROM_FILE", "IMAGE_DIGEST", "IMAGE_TAG"),
+        assertEquals(List.of("FROM_MAP", "COUNT", "FROM_FILE", "CPTEST_IMAGE_DIGEST", "CPTEST_IMAGE_TAG"),
                 reloaded.getReports().get(0).getVariableNames());
     }
 
@@ -204,9 +204,18 @@ class PipelineStepsTest {
         j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(run));
         assertTrue(System.nanoTime() - aborted < java.util.concurrent.TimeUnit.SECONDS.toNanos(10),
                 "the abort took too long");
-        Thread.sleep(3000); // a retry that was not stopped would reach the endpoint by now
+        // The reporting thread itself must end, not only the step: no retry loop may live on.
+        for (int i = 0; i < 100 && reporterThreadAlive(); i++) {
+            Thread.sleep(100);
+        }
+        assertFalse(reporterThreadAlive(), "a report is still running after the abort");
         assertTrue(endpoint.requests().size() <= sentBeforeAbort + 1,
                 "requests after the abort: " + (endpoint.requests().size() - sentBeforeAbort));
+    }
+
+    private static boolean reporterThreadAlive() {
+        return Thread.getAllStackTraces().values().stream().flatMap(java.util.Arrays::stream)
+                .anyMatch(frame -> frame.getClassName().equals("io.jenkins.plugins.codepipeline.core.JobResultReporter"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline;
+import org.junit.jupiter.api.Assumptions;
 
 /** Shared set-up: the in-process CodePipeline endpoint from core's tests, and credentials. */
 final class TestSupport {
@@ -19,6 +20,9 @@ final class TestSupport {
 
     /** Points every report at {@code endpoint}, with few attempts so that failing tests end quickly. */
     static void useEndpoint(FakeCodePipeline endpoint) {
+        // An endpoint in the host's environment would win over the global configuration (as it should for users).
+        Assumptions.assumeTrue(System.getenv("AWS_ENDPOINT_URL") == null
+                && System.getenv("AWS_ENDPOINT_URL_CODEPIPELINE") == null, "the host overrides the CodePipeline endpoint");
         CodePipelineJobWorkerConfiguration global = CodePipelineJobWorkerConfiguration.get();
         global.setDefaultEndpointUrl(endpoint.endpoint().toString());
         global.setMaxAttempts(3);
