@@ -1,6 +1,7 @@
 package io.jenkins.plugins.codepipeline.bench;
 
 import io.jenkins.plugins.codepipeline.core.ApacheHttpClientFactory;
+import io.jenkins.plugins.codepipeline.core.HttpClientFactory;
 import io.jenkins.plugins.codepipeline.core.CodePipelineClientCache;
 import io.jenkins.plugins.codepipeline.core.ConnectionSettings;
 import io.jenkins.plugins.codepipeline.core.JobResultReporter;
@@ -20,7 +21,13 @@ public final class FirstReportOurs {
         long mainStarted = System.nanoTime();
         long mainStartedWall = System.currentTimeMillis();
 
-        CodePipelineClientCache cache = new CodePipelineClientCache(new ApacheHttpClientFactory());
+        reportAndPrint(args, new ApacheHttpClientFactory(), mainStarted, mainStartedWall);
+    }
+
+    /** Sends one report through core with {@code http} and prints the RESULT line; shared with the other variant. */
+    static void reportAndPrint(String[] args, HttpClientFactory http, long mainStarted, long mainStartedWall)
+            throws Exception {
+        CodePipelineClientCache cache = new CodePipelineClientCache(http);
         ReportOutcome outcome = new JobResultReporter(cache).report(
                 SuccessResult.builder().jobId(args[1])
                         .outputVariable("commitId", "9fceb02d0ae598e95dc970b74767f19372d61af8")

@@ -1,14 +1,5 @@
 package io.jenkins.plugins.codepipeline.bench;
 
-import io.jenkins.plugins.codepipeline.core.CodePipelineClientCache;
-import io.jenkins.plugins.codepipeline.core.ConnectionSettings;
-import io.jenkins.plugins.codepipeline.core.JobResultReporter;
-import io.jenkins.plugins.codepipeline.core.ReportOutcome;
-import io.jenkins.plugins.codepipeline.core.SuccessResult;
-import java.lang.management.ManagementFactory;
-import java.net.URI;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
@@ -23,31 +14,8 @@ public final class FirstReportOursUrlConnection {
         long mainStartedWall = System.currentTimeMillis();
 
         javax.net.ssl.HttpsURLConnection.getDefaultSSLSocketFactory(); // default SSLContext, trust store
-        CodePipelineClientCache cache = new CodePipelineClientCache(http -> UrlConnectionHttpClient.builder()
+        FirstReportOurs.reportAndPrint(args, http -> UrlConnectionHttpClient.builder()
                 .connectionTimeout(http.connectTimeout())
-                .socketTimeout(http.socketTimeout()));
-        ReportOutcome outcome = new JobResultReporter(cache).report(
-                SuccessResult.builder().jobId(args[1])
-                        .outputVariable("commitId", "9fceb02d0ae598e95dc970b74767f19372d61af8")
-                        .outputVariable("buildNumber", "1234")
-                        .outputVariable("imageTag", "app-1.4.2-1234")
-                        .build(),
-                ConnectionSettings.builder().region("us-east-1").endpoint(URI.create(args[0])).build(),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDJENKINSLAB", "labSecretKey")),
-                null);
-
-        long delivered = System.nanoTime();
-        long deliveredWall = System.currentTimeMillis();
-        // java.management is loaded only now, after the measured part; the VM recorded its start time at creation
-        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-        if (outcome.status() != ReportOutcome.Status.DELIVERED) {
-            System.err.println(outcome.message());
-            System.exit(1);
-        }
-        System.out.println("RESULT mainToDeliveredNanos=" + (delivered - mainStarted)
-                + " jvmStartToMainMs=" + (mainStartedWall - jvmStart)
-                + " jvmStartToDeliveredMs=" + (deliveredWall - jvmStart)
-                + " requestId=" + outcome.requestId());
-        cache.close();
+                .socketTimeout(http.socketTimeout()), mainStarted, mainStartedWall);
     }
 }
