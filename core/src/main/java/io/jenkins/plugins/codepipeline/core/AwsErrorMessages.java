@@ -8,9 +8,10 @@ import software.amazon.awssdk.core.exception.SdkException;
 /**
  * Turns the final failure of a report into one line a build-log reader can act on: what happened, the likely
  * cause, what to do; with AWS's own text and request id. Never includes a secret: only the access key id, which
- * AWS itself prints in such errors.
+ * AWS itself prints in such errors. The small helpers that read an AWS error (code, message, root cause, throttling)
+ * are public so that the job worker's poller words its failures from the same readings.
  */
-final class AwsErrorMessages {
+public final class AwsErrorMessages {
     private AwsErrorMessages() {
     }
 
@@ -99,22 +100,22 @@ final class AwsErrorMessages {
                 + ". Synchronize the clock (NTP) of the machine that sends the report.";
     }
 
-    static boolean isThrottling(AwsServiceException e) {
+    public static boolean isThrottling(AwsServiceException e) {
         return e.isThrottlingException() || "ThrottlingException".equals(errorCode(e));
     }
 
-    static String errorCode(AwsServiceException e) {
+    public static String errorCode(AwsServiceException e) {
         return e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
                 ? e.awsErrorDetails().errorCode() : "HTTP " + e.statusCode();
     }
 
-    static String awsMessage(AwsServiceException e) {
+    public static String awsMessage(AwsServiceException e) {
         String message = e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : null;
         return message == null || message.isBlank() ? "no message" : message;
     }
 
     /** The innermost cause's message, which says what broke (connection refused, read timed out ...). */
-    static String rootMessage(Throwable failure) {
+    public static String rootMessage(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

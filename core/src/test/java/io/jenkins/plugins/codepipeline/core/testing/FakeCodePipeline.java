@@ -317,6 +317,7 @@ public final class FakeCodePipeline implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
+                socket.setTcpNoDelay(true);
                 sockets.add(socket);
                 connections.submit(() -> serve(socket));
             } catch (IOException e) {
@@ -455,8 +456,11 @@ public final class FakeCodePipeline implements AutoCloseable {
                 + "x-amzn-RequestId: " + requestId + "\r\n"
                 + "Content-Type: application/x-amz-json-1.1\r\n"
                 + "Content-Length: " + bytes.length + "\r\n\r\n";
-        out.write(head.getBytes(StandardCharsets.US_ASCII));
-        out.write(bytes);
+        // One write: head and body in two segments stall on Nagle's algorithm and delayed ACKs (about 40 ms each).
+        ByteArrayOutputStream answer = new ByteArrayOutputStream(head.length() + bytes.length);
+        answer.write(head.getBytes(StandardCharsets.US_ASCII));
+        answer.write(bytes);
+        out.write(answer.toByteArray());
         out.flush();
     }
 

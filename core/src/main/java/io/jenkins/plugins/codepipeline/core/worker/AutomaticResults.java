@@ -1,0 +1,71 @@
+package io.jenkins.plugins.codepipeline.core.worker;
+
+import io.jenkins.plugins.codepipeline.core.ExecutionDetails;
+import io.jenkins.plugins.codepipeline.core.FailureResult;
+import io.jenkins.plugins.codepipeline.core.FailureType;
+import io.jenkins.plugins.codepipeline.core.JobResult;
+import io.jenkins.plugins.codepipeline.core.Limits;
+import io.jenkins.plugins.codepipeline.core.LongTextShortener;
+import io.jenkins.plugins.codepipeline.core.SuccessResult;
+
+/**
+ * The result a finished build gets when nothing reported its job: decided here, once, for the plugin and the
+ * command line. Free text is shortened to CodePipeline's limits rather than refused, and an external execution id
+ * too long to send is left out: an automatic report must go through.
+ */
+public final class AutomaticResults {
+    /** A Jenkins build's result. */
+    public enum Outcome { SUCCESS, UNSTABLE, FAILURE, ABORTED, NOT_BUILT }
+
+    private AutomaticResults() {
+    }
+
+    /**
+     * SUCCESS: a success whose summary names the build and its result. UNSTABLE: the same when
+     * {@code unstableAsSuccess}, else a JobFailed failure. FAILURE, ABORTED, NOT_BUILT: a JobFailed failure naming the
+     * result and the build's URL.
+     *
+     * @param buildName           such as {@code folder/app #12}
+     * @param buildUrl            the build's absolute URL; null when unknown
+     * @param externalExecutionId the id CodePipeline's console links to; null for none
+     */
+    public static JobResult forBuild(String jobId, Outcome outcome, String buildName, String buildUrl,
+            String externalExecutionId, boolean unstableAsSuccess) {
+        String executionId = fitting(externalExecutionId);
+        String build = buildName == null || buildName.isBlank() ? "Jenkins build" : buildName;
+        if (outcome == Outcome.SUCCESS || outcome == Outcome.UNSTABLE && unstableAsSuccess) {
+            SuccessResult success = SuccessResult.builder().jobId(jobId)
+                    .executionDetails(ExecutionDetails.builder().summary(build + ": " + outcome.name())
+                            .externalExecutionId(executionId).build())
+                    .build();
+            return LongTextShortener.shorten(success).result();
+        }
+        StringBuilder message = new StringBuilder("The Jenkins build ").append(build)
+                .append(" finished with result ").append(outcome.name());
+        message.append(buildUrl == null ? "." : ": " + buildUrl);
+        if (outcome == Outcome.UNSTABLE) {
+            message.append(" Unstable builds are reported as failures; set the trigger's unstableAsSuccess to report "
+                    + "them as successes.");
+        }
+        return failure(jobId, FailureType.JOB_FAILED, message.toString(), executionId);
+    }
+
+    /** A failure of the given type, its message shortened to the limit; a blank message is replaced by one. */
+    public static FailureResult failure(String jobId, FailureType type, String message, String externalExecutionId) {
+        FailureType failureType = type == null ? FailureType.JOB_FAILED : type;
+        String text = message == null || message.isBlank()
+                ? "The Jenkins job worker reported " + failureType.awsName() + " without a message." : message;
+        FailureResult failure = FailureResult.builder().jobId(jobId).type(failureType).message(text)
+                .externalExecutionId(fitting(externalExecutionId)).build();
+        return (FailureResult) LongTextShortener.shorten(failure).result();
+    }
+
+    private static String fitting(String externalExecutionId) {
+        if (externalExecutionId == null || externalExecutionId.isEmpty()
+                || externalExecutionId.codePointCount(0, externalExecutionId.length())
+                        > Limits.EXTERNAL_EXECUTION_ID_MAX) {
+            return null;
+        }
+        return externalExecutionId;
+    }
+}

@@ -1,0 +1,260 @@
+package io.jenkins.plugins.codepipeline.core.worker;
+
+import io.jenkins.plugins.codepipeline.core.AwsErrorMessages;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+
+/**
+ * One pass over every subscriber (a Jenkins trigger, the command-line worker). Subscribers with equal keys share
+ * one PollForJobs whose batch is the sum of their free room, and none is made when that is 0, so no job is taken
+ * that cannot start soon. The jobs received go to the subscribers with room, in their order. Keys are polled in
+ * parallel on the caller's executor, by at most {@code parallelism} tasks, so that one slow region does not hold up
+ * the others and a thousand keys do not take a thousand threads.
+ *
+ * <p>Logging is for people: a failure is logged when it starts and when its message changes, not once per poll, and
+ * a recovery once. A dropped job is one info line.
+ */
+public final class PollCycle {
+    /** The error code of an outcome whose subscriber could not give credentials. */
+    public static final String CREDENTIALS_UNAVAILABLE = "CredentialsUnavailable";
+
+    /** One taker of jobs. Its key decides which poll it shares. */
+    public interface Subscriber {
+        PollKey key();
+
+        /** How many more jobs it can take now; 0 or less for none. */
+        int freeRoom();
+
+        /** The credentials of its key; the first subscriber of a key is asked. A message says what is wrong. */
+        AwsCredentialsProvider credentials() throws Exception;
+
+        /** Must record the job durably first, then start its work; must not throw. */
+        void accept(ReceivedJob job);
+
+        /** After each poll of its key (success or failure). */
+        default void polled(PollOutcome outcome, PollHealth health) {
+        }
+    }
+
+    private final JobPoller poller;
+    private final PollLog log;
+    private final Clock clock;
+    private final Map<PollKey, PollHealth> health = new ConcurrentHashMap<>();
+    /** The last secret-flags problem logged per key, so that it is logged once per change. */
+    private final Map<PollKey, String> catalogProblems = new ConcurrentHashMap<>();
+
+    public PollCycle(JobPoller poller, PollLog log, Clock clock) {
+        this.poller = Objects.requireNonNull(poller, "poller");
+        this.log = log == null ? PollLog.NONE : log;
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Polls each key of these subscribers once and returns when every poll is done.
+     *
+     * @param executor    runs the polls (the caller's pool)
+     * @param parallelism the most keys polled at once, 1 or more
+     * @throws InterruptedException when interrupted while waiting: the polls still running are interrupted
+     */
+    public void runOnce(Collection<? extends Subscriber> subscribers, ExecutorService executor, int parallelism)
+            throws InterruptedException {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism " + parallelism + " is below 1; give the number of keys "
+                    + "that may be polled at once, such as 4");
+        }
+        Map<PollKey, List<Subscriber>> byKey = new LinkedHashMap<>();
+        for (Subscriber subscriber : subscribers) {
+            PollKey key = subscriber.key();
+            if (key != null) {
+                byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(subscriber);
+            }
+        }
+        // The health of keys nobody subscribes to any more is forgotten.
+        health.keySet().retainAll(byKey.keySet());
+        catalogProblems.keySet().retainAll(byKey.keySet());
+
+        Queue<Group> work = new ConcurrentLinkedQueue<>();
+        byKey.forEach((key, members) -> {
+            Group group = Group.of(key, members, log);
+            if (group.totalRoom > 0) {
+                work.add(group);
+            }
+        });
+        if (work.isEmpty()) {
+            return;
+        }
+        List<Future<?>> tasks = new ArrayList<>();
+        try {
+            for (int i = Math.min(parallelism, work.size()); i > 0; i--) {
+                tasks.add(executor.submit(() -> drain(work)));
+            }
+            for (Future<?> task : tasks) {
+                try {
+                    task.get();
+                } catch (ExecutionException e) {
+                    log.warning("A CodePipeline poll failed unexpectedly: " + AwsErrorMessages.rootMessage(e));
+                }
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            tasks.forEach(task -> task.cancel(true));
+            throw e;
+        }
+    }
+
+    /** The health of every key polled so far, by key. */
+    public Map<PollKey, PollHealth> health() {
+        return Map.copyOf(health);
+    }
+
+    private void drain(Queue<Group> work) {
+        for (Group group = work.poll(); group != null; group = work.poll()) {
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            try {
+                poll(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                finish(group, PollOutcome.failure(group.key, clock.instant(), e.getClass().getSimpleName(),
+                        "Polling for jobs of " + group.key.describe() + " failed unexpectedly: "
+                                + AwsErrorMessages.rootMessage(e) + ". Please report this to the plugin's issue "
+                                + "tracker."));
+            }
+        }
+    }
+
+    private void poll(Group group) throws InterruptedException {
+        AwsCredentialsProvider credentials;
+        try {
+            credentials = Objects.requireNonNull(group.members.get(0).credentials(), "no credentials were given");
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            String message = e.getMessage() == null || e.getMessage().isBlank()
+                    ? "Could not get the credentials to poll for jobs of " + group.key.describe() + ": "
+                            + AwsErrorMessages.rootMessage(e)
+                    : e.getMessage();
+            finish(group, PollOutcome.failure(group.key, clock.instant(), CREDENTIALS_UNAVAILABLE, message));
+            return;
+        }
+        int[] left = group.rooms.clone();
+        PollOutcome outcome = poller.poll(group.key, credentials,
+                Math.min(group.totalRoom, JobPoller.MAX_BATCH_SIZE), job -> handOut(group, left, job));
+        finish(group, outcome);
+    }
+
+    /** To the first subscriber with room left; the batch never exceeds the room, so one always has some. */
+    private void handOut(Group group, int[] left, ReceivedJob job) {
+        int taker = 0;
+        for (int i = 0; i < left.length; i++) {
+            if (left[i] > 0) {
+                taker = i;
+                break;
+            }
+        }
+        left[taker]--;
+        log.info("Received " + job.describe() + " for " + group.key.describe());
+        try {
+            group.members.get(taker).accept(job);
+        } catch (RuntimeException e) {
+            log.warning("Job " + job.jobId() + " of " + group.key.describe() + " was acknowledged, but could not be "
+                    + "started: " + AwsErrorMessages.rootMessage(e) + ". It times out in CodePipeline.");
+        }
+    }
+
+    private void finish(Group group, PollOutcome outcome) {
+        PollHealth previous = health.get(group.key);
+        PollHealth next = PollHealth.next(previous, outcome);
+        health.put(group.key, next);
+        logChange(previous, next);
+        for (DroppedJob dropped : outcome.dropped()) {
+            log.info("Dropped job " + dropped.jobId() + " of " + group.key.describe() + ": " + dropped.reason());
+        }
+        logCatalogProblem(group.key, outcome);
+        for (Subscriber member : group.members) {
+            try {
+                member.polled(outcome, next);
+            } catch (RuntimeException e) {
+                log.warning("A subscriber of " + group.key.describe() + " failed to take the poll's outcome: "
+                        + AwsErrorMessages.rootMessage(e));
+            }
+        }
+    }
+
+    private void logChange(PollHealth previous, PollHealth next) {
+        boolean wasFailing = previous != null && previous.failing();
+        if (next.failing()) {
+            if (!wasFailing || !previous.failure().equals(next.failure())) {
+                log.warning("Polling for jobs of " + next.key().describe() + " failed: " + next.failure());
+            }
+        } else if (wasFailing) {
+            log.info("Polling for jobs of " + next.key().describe() + " works again, after "
+                    + previous.consecutiveFailures() + " failed poll(s) since " + previous.failingSince() + ".");
+        }
+    }
+
+    /** Jobs received without their configuration: say why, once per change. */
+    private void logCatalogProblem(PollKey key, PollOutcome outcome) {
+        if (outcome.acknowledged().isEmpty()) {
+            return;
+        }
+        boolean unknown = outcome.acknowledged().stream().anyMatch(job -> !job.configurationKnown());
+        if (!unknown) {
+            catalogProblems.remove(key);
+            return;
+        }
+        String problem = poller.catalog().problem(key).orElse("The secret properties of "
+                + key.actionType().describe() + " are unknown: jobs get no " + JobEnvironment.CONFIG_PREFIX
+                + "* variables.");
+        if (!problem.equals(catalogProblems.put(key, problem))) {
+            log.warning(problem);
+        }
+    }
+
+    /** The subscribers of one key and their room at the start of this pass. */
+    private static final class Group {
+        final PollKey key;
+        final List<Subscriber> members;
+        final int[] rooms;
+        final int totalRoom;
+
+        private Group(PollKey key, List<Subscriber> members, int[] rooms, int totalRoom) {
+            this.key = key;
+            this.members = members;
+            this.rooms = rooms;
+            this.totalRoom = totalRoom;
+        }
+
+        static Group of(PollKey key, List<Subscriber> members, PollLog log) {
+            int[] rooms = new int[members.size()];
+            long total = 0;
+            for (int i = 0; i < rooms.length; i++) {
+                int room;
+                try {
+                    room = members.get(i).freeRoom();
+                } catch (RuntimeException e) {
+                    log.warning("A subscriber of " + key.describe() + " could not say its free room ("
+                            + AwsErrorMessages.rootMessage(e) + "); it takes no job this time.");
+                    room = 0;
+                }
+                rooms[i] = Math.max(0, room);
+                total += rooms[i];
+            }
+            return new Group(key, members, rooms, (int) Math.min(total, Integer.MAX_VALUE));
+        }
+    }
+}

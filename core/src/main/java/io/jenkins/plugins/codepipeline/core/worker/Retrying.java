@@ -1,0 +1,100 @@
+package io.jenkins.plugins.codepipeline.core.worker;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.retries.StandardRetryStrategy;
+import software.amazon.awssdk.retries.api.AcquireInitialTokenRequest;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RecordSuccessRequest;
+import software.amazon.awssdk.retries.api.RefreshRetryTokenRequest;
+import software.amazon.awssdk.retries.api.RefreshRetryTokenResponse;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.retries.api.RetryToken;
+import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
+
+/**
+ * Drives the attempts of one worker call (the cached clients do not retry), as {@code JobResultReporter} does for
+ * reports: the SDK's standard retry strategy decides what is retried (throttling, 5xx, broken connections, attempt
+ * timeouts) and how long to wait; the waits here end at once on an interrupt. Few attempts: a poll that keeps
+ * failing is simply made again at the next interval.
+ */
+final class Retrying {
+    static final int MAX_ATTEMPTS = 3;
+
+    private final BackoffStrategy backoff;
+
+    /** @param backoff the wait before any retry; null for the SDK's standard waits */
+    Retrying(BackoffStrategy backoff) {
+        this.backoff = backoff;
+    }
+
+    /** How a call ended: its value, or its last failure, and the attempts made. */
+    record Result<T>(T value, SdkException failure, int attempts) {
+        boolean failed() {
+            return failure != null;
+        }
+    }
+
+    /**
+     * @param scope   names the call for the retry strategy
+     * @param attempt one SDK call
+     * @throws InterruptedException when the thread is interrupted before or during an attempt or a wait
+     */
+    <T> Result<T> call(String scope, Supplier<T> attempt) throws InterruptedException {
+        RetryStrategy strategy = strategy();
+        RetryToken token = strategy.acquireInitialToken(AcquireInitialTokenRequest.create(scope)).token();
+        int attempts = 0;
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted before attempt " + (attempts + 1) + " of " + scope);
+            }
+            attempts++;
+            SdkException failure;
+            try {
+                T value = attempt.get();
+                strategy.recordSuccess(RecordSuccessRequest.create(token));
+                return new Result<>(value, null, attempts);
+            } catch (AbortedException e) {
+                throw interrupted(scope, e);
+            } catch (SdkException e) {
+                // The HTTP client may turn an interrupt into an I/O error: that is not a failure to retry.
+                if (Thread.currentThread().isInterrupted()) {
+                    throw interrupted(scope, e);
+                }
+                failure = e;
+            }
+            Duration delay;
+            try {
+                RefreshRetryTokenResponse refreshed = strategy.refreshRetryToken(
+                        RefreshRetryTokenRequest.builder().token(token).failure(failure).build());
+                token = refreshed.token();
+                delay = refreshed.delay();
+            } catch (TokenAcquisitionFailedException notRetried) {
+                return new Result<>(null, failure, attempts);
+            }
+            Thread.sleep(delay.toMillis());
+        }
+    }
+
+    private RetryStrategy strategy() {
+        // A fresh strategy per call, without the circuit breaker: many keys failing together must not use up the
+        // retries of the next call.
+        StandardRetryStrategy.Builder builder = AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(MAX_ATTEMPTS)
+                .circuitBreakerEnabled(false);
+        if (backoff != null) {
+            builder.backoffStrategy(backoff).throttlingBackoffStrategy(backoff);
+        }
+        return builder.build();
+    }
+
+    private static InterruptedException interrupted(String scope, Exception cause) {
+        Thread.interrupted(); // the exception carries the interrupt on, as Thread.sleep's does
+        InterruptedException e = new InterruptedException("interrupted during " + scope);
+        e.initCause(cause);
+        return e;
+    }
+}
