@@ -10,8 +10,8 @@ import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.codepipeline.core.JobResult;
-import io.jenkins.plugins.codepipeline.core.SettingSources;
 import io.jenkins.plugins.codepipeline.impl.FormHelpers;
+import io.jenkins.plugins.codepipeline.impl.JobResultSender;
 import io.jenkins.plugins.codepipeline.impl.ReportStepExecution;
 import java.io.IOException;
 import java.util.Set;
@@ -25,9 +25,10 @@ import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
 /**
- * What both report steps share: which job, where to send, with which credentials. Every argument is optional: the job
- * id defaults to the build's {@code CODEPIPELINE_JOB_ID}, region and endpoint to the build's environment and the
- * global configuration.
+ * What both report steps share: which job, where to send, with which credentials. Every argument is optional: in a
+ * build started by the job worker's trigger they default to that build's CodePipeline job (its id, region, endpoint
+ * and credentials together); otherwise the job id defaults to the build's {@code CODEPIPELINE_JOB_ID}, region and
+ * endpoint to the build's environment and the global configuration.
  */
 public abstract class AbstractCodePipelineJobStep extends Step {
     private String jobId;
@@ -92,13 +93,15 @@ public abstract class AbstractCodePipelineJobStep extends Step {
     }
 
     /**
-     * Resolves the job id on the CPS thread (a map lookup), so that the execution knows it even after a restart and
-     * can name the job to check.
+     * Resolves the job id on the CPS thread (a lookup), so that the execution knows it even after a restart and can
+     * name the job to check: the argument, else the build's CodePipeline job (in a build started by the job worker's
+     * trigger), else {@code CODEPIPELINE_JOB_ID} from the environment.
      */
     @Override
     public StepExecution start(StepContext context) throws Exception {
         EnvVars environment = context.get(EnvVars.class);
-        String resolvedJobId = SettingSources.jobId(jobId, environment).value();
+        Run<?, ?> run = context.get(Run.class);
+        String resolvedJobId = JobResultSender.jobId(run, jobId, environment).value();
         return new ReportStepExecution(context, this, resolvedJobId);
     }
 
@@ -124,9 +127,12 @@ public abstract class AbstractCodePipelineJobStep extends Step {
     public abstract JobResult toResult(Run<?, ?> run, EnvVars environment, @CheckForNull FilePath workspace,
             @CheckForNull String jobId, TaskListener listener) throws IOException, InterruptedException;
 
-    /** The external execution id: the argument, else the build number. */
+    /**
+     * The external execution id: the argument; else, in a build started by the job worker's trigger, the id the
+     * {@code /codepipeline/build/} redirect resolves; else the build number.
+     */
     protected String externalExecutionIdOr(Run<?, ?> run) {
-        return externalExecutionId != null ? externalExecutionId : String.valueOf(run.getNumber());
+        return externalExecutionId != null ? externalExecutionId : JobResultSender.defaultExternalExecutionId(run);
     }
 
     /** Form lists and checks shared by the two step descriptors. */

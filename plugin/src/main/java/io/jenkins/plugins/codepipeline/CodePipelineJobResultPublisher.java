@@ -23,7 +23,6 @@ import io.jenkins.plugins.codepipeline.core.FailureResult;
 import io.jenkins.plugins.codepipeline.core.FailureType;
 import io.jenkins.plugins.codepipeline.core.JobResult;
 import io.jenkins.plugins.codepipeline.core.ReportOutcome;
-import io.jenkins.plugins.codepipeline.core.SettingSources;
 import io.jenkins.plugins.codepipeline.core.SuccessResult;
 import io.jenkins.plugins.codepipeline.impl.FormHelpers;
 import io.jenkins.plugins.codepipeline.impl.JobResultSender;
@@ -48,6 +47,7 @@ import org.kohsuke.stapler.verb.POST;
  * such as JUnit that can still change the result. Text fields expand {@code ${VAR}} from the build's environment.
  */
 public class CodePipelineJobResultPublisher extends Notifier implements SimpleBuildStep {
+    static final String SYMBOL = "codePipelineJobResult";
     private String jobId;
     private String region;
     private String credentialsId;
@@ -200,8 +200,9 @@ public class CodePipelineJobResultPublisher extends Notifier implements SimpleBu
             @NonNull Launcher launcher, @NonNull TaskListener listener) throws InterruptedException, IOException {
         Result result = run.getResult() == null ? Result.SUCCESS : run.getResult();
         boolean success = result == Result.SUCCESS || (successOnUnstable && result == Result.UNSTABLE);
-        String resolvedJobId = SettingSources.jobId(env.expand(jobId), env).value();
-        String externalId = externalExecutionId != null ? env.expand(externalExecutionId) : String.valueOf(run.getNumber());
+        String resolvedJobId = JobResultSender.jobId(run, env.expand(jobId), env).value();
+        String externalId = externalExecutionId != null ? env.expand(externalExecutionId)
+                : JobResultSender.defaultExternalExecutionId(run);
         JobResult jobResult;
         if (success) {
             jobResult = SuccessResult.builder().jobId(resolvedJobId)
@@ -222,7 +223,7 @@ public class CodePipelineJobResultPublisher extends Notifier implements SimpleBu
         }
         ReportOutcome outcome = JobResultSender.send(run, listener, env, new JobResultSender.Request(jobResult,
                 env.expand(region), env.expand(credentialsId), env.expand(endpointUrl), truncateLongText,
-                logOutputVariableValues));
+                logOutputVariableValues, SYMBOL));
         if (outcome.status() == ReportOutcome.Status.DELIVERED_ANSWER_LOST) {
             run.setResult(Result.UNSTABLE);
         }
@@ -237,7 +238,7 @@ public class CodePipelineJobResultPublisher extends Notifier implements SimpleBu
     }
 
     @Extension
-    @Symbol("codePipelineJobResult")
+    @Symbol(SYMBOL)
     public static final class DescriptorImpl extends BuildStepDescriptor<Publisher> {
         @Override
         public boolean isApplicable(Class<? extends AbstractProject> jobType) {

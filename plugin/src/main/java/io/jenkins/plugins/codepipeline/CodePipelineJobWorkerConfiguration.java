@@ -21,12 +21,16 @@ import org.kohsuke.stapler.verb.POST;
 @Extension
 @Symbol("codePipelineJobWorker")
 public class CodePipelineJobWorkerConfiguration extends GlobalConfiguration {
+    /** How often the triggers poll CodePipeline for jobs, by default. */
+    public static final int DEFAULT_POLL_INTERVAL_SECONDS = 10;
+    public static final int MAX_POLL_INTERVAL_SECONDS = 3600;
     private String defaultRegion;
     private String defaultCredentialsId;
     private String defaultEndpointUrl;
     private boolean allowControllerCredentials;
     private int maxAttempts = ConnectionSettings.DEFAULT_MAX_ATTEMPTS;
     private int timeoutSeconds = (int) ConnectionSettings.DEFAULT_TIMEOUT.toSeconds();
+    private int pollIntervalSeconds = DEFAULT_POLL_INTERVAL_SECONDS;
 
     public CodePipelineJobWorkerConfiguration() {
         load();
@@ -103,6 +107,23 @@ public class CodePipelineJobWorkerConfiguration extends GlobalConfiguration {
         save();
     }
 
+    /**
+     * Seconds between two polls of the CodePipeline job triggers, 1–3600; a value saved before this setting existed, or
+     * out of range, counts as the default. Read by the poller on each tick, so a change applies from the next poll.
+     */
+    public int getPollIntervalSeconds() {
+        return pollIntervalSeconds >= 1 && pollIntervalSeconds <= MAX_POLL_INTERVAL_SECONDS
+                ? pollIntervalSeconds : DEFAULT_POLL_INTERVAL_SECONDS;
+    }
+
+    /** Values outside 1–3600 fall back to the default, so a bad import never stops polling. */
+    @DataBoundSetter
+    public void setPollIntervalSeconds(int pollIntervalSeconds) {
+        this.pollIntervalSeconds = pollIntervalSeconds >= 1 && pollIntervalSeconds <= MAX_POLL_INTERVAL_SECONDS
+                ? pollIntervalSeconds : DEFAULT_POLL_INTERVAL_SECONDS;
+        save();
+    }
+
     @POST
     public ListBoxModel doFillDefaultRegionItems(@QueryParameter String defaultRegion) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
@@ -141,5 +162,11 @@ public class CodePipelineJobWorkerConfiguration extends GlobalConfiguration {
     public FormValidation doCheckTimeoutSeconds(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         return FormHelpers.checkIntegerRange(value, 1, 3600);
+    }
+
+    @POST
+    public FormValidation doCheckPollIntervalSeconds(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormHelpers.checkIntegerRange(value, 1, MAX_POLL_INTERVAL_SECONDS);
     }
 }

@@ -76,6 +76,11 @@ public final class CodePipelineReportsAction implements RunAction2 {
             return Collections.unmodifiableList(variableNames);
         }
 
+        /** The variable names as a person reads a list: {@code BUILD_URL, IMAGE_TAG}. */
+        public String getVariableNamesText() {
+            return String.join(", ", variableNames);
+        }
+
         public long getTimestamp() {
             return timestamp;
         }
@@ -83,6 +88,15 @@ public final class CodePipelineReportsAction implements RunAction2 {
 
     /** Adds {@code report} to the build's action, creating the action on the first report, and saves the build. */
     public static void record(Run<?, ?> run, Report report) throws IOException {
+        add(run, report);
+        run.save();
+    }
+
+    /**
+     * Adds {@code report} to the build's action, creating the action on the first report, without saving the build:
+     * the caller saves it once, with whatever else the report changed.
+     */
+    public static void add(Run<?, ?> run, Report report) {
         CodePipelineReportsAction action;
         synchronized (run) {
             action = run.getAction(CodePipelineReportsAction.class);
@@ -92,7 +106,6 @@ public final class CodePipelineReportsAction implements RunAction2 {
             }
         }
         action.reports.add(report);
-        run.save();
     }
 
     /** A build.xml written without the list still loads. */

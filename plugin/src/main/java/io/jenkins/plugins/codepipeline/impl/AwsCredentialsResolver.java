@@ -2,15 +2,22 @@ package io.jenkins.plugins.codepipeline.impl;
 
 import com.cloudbees.jenkins.plugins.awscredentials.AWSCredentialsImpl;
 import com.cloudbees.jenkins.plugins.awscredentials.AmazonWebServicesCredentials;
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.IdCredentials;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
 import hudson.Util;
+import hudson.model.Item;
 import hudson.model.Run;
+import hudson.security.ACL;
 import hudson.util.Secret;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -28,6 +35,19 @@ public final class AwsCredentialsResolver {
             + "(environment, profile, instance or container role) in Manage Jenkins » System » AWS CodePipeline Job "
             + "Worker » Allow the controller's AWS credentials.";
 
+    /** Builds (by directory) and credential ids already tracked; bounded, oldest forgotten first. */
+    private static final Set<String> TRACKED = Collections.synchronizedSet(Collections.newSetFromMap(new Bounded()));
+
+    /** Insertion-ordered, the oldest entry dropped beyond 1000. */
+    private static final class Bounded extends LinkedHashMap<String, Boolean> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 1000;
+        }
+    }
+
     private AwsCredentialsResolver() {
     }
 
@@ -39,12 +59,7 @@ public final class AwsCredentialsResolver {
             boolean allowControllerCredentials) throws AbortException {
         String id = Util.fixEmptyAndTrim(credentialsId);
         if (id == null) {
-            if (!allowControllerCredentials) {
-                throw new AbortException("No AWS credentials for the report: give credentialsId (AWS credentials, or "
-                        + "username/password holding an access key id and secret access key), or set default "
-                        + "credentials in Manage Jenkins » System » AWS CodePipeline Job Worker. " + HOW_TO_ALLOW);
-            }
-            return ControllerCredentials.PROVIDER;
+            return controllerCredentials(allowControllerCredentials);
         }
         IdCredentials credentials = CredentialsProvider.findCredentialById(id, IdCredentials.class, run,
                 Collections.emptyList());
@@ -53,7 +68,53 @@ public final class AwsCredentialsResolver {
                     + "this id are visible to " + run.getParent().getFullName() + ". They must be global, or belong "
                     + "to one of the job's folders.");
         }
-        CredentialsProvider.track(run, credentials);
+        // Tracking writes the credentials' fingerprint: once per build and credential, not once per report.
+        // Keyed by the build's directory: unique even across Jenkins instances in one JVM (tests).
+        if (TRACKED.add(run.getRootDir().getAbsolutePath() + "\u0000" + id)) {
+            CredentialsProvider.track(run, credentials);
+        }
+        return toProvider(credentials, id, allowControllerCredentials);
+    }
+
+    /**
+     * Like {@link #resolve(Run, String, String, boolean)} where there is no build: a CodePipeline job whose build
+     * never ran (a cancelled queue item, a deleted Jenkins job, a restart). The id is looked up in the item's context
+     * (its folders' credentials, then global ones) with the system's authority, as the job worker's trigger looked
+     * it up when it polled the job.
+     *
+     * @param context the Jenkins job or folder; null for global credentials only
+     */
+    public static AwsCredentialsProvider resolve(@CheckForNull Item context, @CheckForNull String credentialsId,
+            String source, boolean allowControllerCredentials) throws AbortException {
+        String id = Util.fixEmptyAndTrim(credentialsId);
+        if (id == null) {
+            return controllerCredentials(allowControllerCredentials);
+        }
+        IdCredentials credentials = CredentialsMatchers.firstOrNull(
+                CredentialsProvider.lookupCredentialsInItem(IdCredentials.class, context, ACL.SYSTEM2, List.of()),
+                CredentialsMatchers.withId(id));
+        if (credentials == null) {
+            throw new AbortException("Credentials '" + id + "' (" + source + ") were not found: no credentials with "
+                    + "this id are visible to " + (context == null ? "Jenkins" : context.getFullName()) + ".");
+        }
+        if (context != null) {
+            CredentialsProvider.track(context, credentials);
+        }
+        return toProvider(credentials, id, allowControllerCredentials);
+    }
+
+    private static AwsCredentialsProvider controllerCredentials(boolean allowControllerCredentials)
+            throws AbortException {
+        if (!allowControllerCredentials) {
+            throw new AbortException("No AWS credentials for the report: give credentialsId (AWS credentials, or "
+                    + "username/password holding an access key id and secret access key), or set default "
+                    + "credentials in Manage Jenkins » System » AWS CodePipeline Job Worker. " + HOW_TO_ALLOW);
+        }
+        return ControllerCredentials.PROVIDER;
+    }
+
+    private static AwsCredentialsProvider toProvider(IdCredentials credentials, String id,
+            boolean allowControllerCredentials) throws AbortException {
         if (credentials instanceof AmazonWebServicesCredentials aws) {
             checkRoleOnly(aws, id, allowControllerCredentials);
             return () -> {

@@ -1,14 +1,17 @@
 package io.jenkins.plugins.codepipeline.impl;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.Util;
+import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.codepipeline.CodePipelineJobWorkerConfiguration;
 import io.jenkins.plugins.codepipeline.CodePipelineReportsAction;
 import io.jenkins.plugins.codepipeline.core.Attempt;
 import io.jenkins.plugins.codepipeline.core.ConnectionSettings;
+import io.jenkins.plugins.codepipeline.core.FailureResult;
 import io.jenkins.plugins.codepipeline.core.InvalidJobResultException;
 import io.jenkins.plugins.codepipeline.core.JobResult;
 import io.jenkins.plugins.codepipeline.core.JobResultValidator;
@@ -18,23 +21,36 @@ import io.jenkins.plugins.codepipeline.core.ReportListener;
 import io.jenkins.plugins.codepipeline.core.ReportOutcome;
 import io.jenkins.plugins.codepipeline.core.SettingSources;
 import io.jenkins.plugins.codepipeline.core.SuccessResult;
+import io.jenkins.plugins.codepipeline.worker.build.CodePipelineJobAction;
+import io.jenkins.plugins.codepipeline.worker.build.JobConnection;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
- * The one path of a report inside Jenkins, for the steps and the freestyle action alike: settings (argument, then the
- * build's environment, then the global configuration, then the default), credentials, optional shortening, core's
- * validation and delivery, one log line, the build action. A report that is not delivered ends in an
- * {@link AbortException} with core's message; no SDK exception leaves this class (Jenkins' class filter rejects them).
+ * The one path of a report inside Jenkins, for the steps, the freestyle action and the job worker's automatic
+ * reports: settings, credentials, optional shortening, core's validation and delivery, one log line, the build
+ * action, one save of the build. A report that is not delivered ends in an {@link AbortException} with core's
+ * message; no SDK exception leaves this class (Jenkins' class filter rejects them).
+ *
+ * <p>Settings of a step or the freestyle action, in this order: the argument; then, when the build was started for
+ * a CodePipeline job ({@link CodePipelineJobAction}) and the report is for that job, the job's own region, endpoint
+ * and credentials, together (the endpoint and credentials it was polled with; the environment is not consulted for
+ * them); then the build's environment ({@code CODEPIPELINE_JOB_ID}, {@code AWS_REGION}, ...); then the global
+ * configuration; then the default.
  */
 public final class JobResultSender {
     static final String PREFIX = "[CodePipeline] ";
+    /** Where a setting came from, when it is the build's CodePipeline job. */
+    static final String FROM_JOB = "the build's CodePipeline job";
+    private static final Logger LOGGER = Logger.getLogger(JobResultSender.class.getName());
 
     private JobResultSender() {
     }
@@ -48,9 +64,42 @@ public final class JobResultSender {
      * @param endpointUrl             the step's endpointUrl argument, or null
      * @param truncateLongText        shorten over-long free text instead of refusing
      * @param logOutputVariableValues print variable values, not only their names
+     * @param reporter                who reports, for the build page: a step's name or {@code codePipelineJobResult}
      */
     public record Request(JobResult result, @CheckForNull String region, @CheckForNull String credentialsId,
-            @CheckForNull String endpointUrl, boolean truncateLongText, boolean logOutputVariableValues) {
+            @CheckForNull String endpointUrl, boolean truncateLongText, boolean logOutputVariableValues,
+            @CheckForNull String reporter) {
+        public Request(JobResult result, String region, String credentialsId, String endpointUrl,
+                boolean truncateLongText, boolean logOutputVariableValues) {
+            this(result, region, credentialsId, endpointUrl, truncateLongText, logOutputVariableValues, null);
+        }
+    }
+
+    /**
+     * The job a step or the freestyle action reports when it names none: the argument, else the build's CodePipeline
+     * job, else {@code CODEPIPELINE_JOB_ID} from the environment.
+     */
+    public static SettingSources.Setting jobId(@CheckForNull Run<?, ?> run, @CheckForNull String explicit,
+            @CheckForNull Map<String, String> environment) {
+        String given = Util.fixEmptyAndTrim(explicit);
+        if (given != null) {
+            return new SettingSources.Setting(given, "argument");
+        }
+        CodePipelineJobAction job = run == null ? null : run.getAction(CodePipelineJobAction.class);
+        if (job != null) {
+            return new SettingSources.Setting(job.getJobId(), FROM_JOB);
+        }
+        return SettingSources.jobId(null, environment);
+    }
+
+    /**
+     * The external execution id a step or the freestyle action sends when it is given none: in a build started for
+     * a CodePipeline job, the id the {@code /codepipeline/build/} redirect resolves; otherwise the build number.
+     */
+    public static String defaultExternalExecutionId(Run<?, ?> run) {
+        CodePipelineJobAction job = run.getAction(CodePipelineJobAction.class);
+        String id = job == null ? null : job.getExternalExecutionId();
+        return id != null ? id : String.valueOf(run.getNumber());
     }
 
     /**
@@ -60,28 +109,55 @@ public final class JobResultSender {
      */
     public static ReportOutcome send(Run<?, ?> run, TaskListener listener, Map<String, String> environment,
             Request request) throws IOException, InterruptedException {
+        CodePipelineJobAction action = run.getAction(CodePipelineJobAction.class);
+        JobResult result = request.result();
+        CodePipelineJobAction ownJob = action != null && action.getJobId().equals(result.jobId()) ? action : null;
+        try {
+            return sendChecked(run, listener, environment, request, ownJob);
+        } catch (AbortException e) {
+            if (ownJob != null && !ownJob.isReported()) {
+                // At completion the automatic report sends a failure with this reason, rather than leaving the
+                // pipeline to wait for the job to time out.
+                ownJob.recordStepFailure(e.getMessage());
+                saveQuietly(run, listener.getLogger());
+            }
+            throw e;
+        }
+    }
+
+    private static ReportOutcome sendChecked(Run<?, ?> run, TaskListener listener, Map<String, String> environment,
+            Request request, @CheckForNull CodePipelineJobAction ownJob) throws IOException, InterruptedException {
         PrintStream log = listener.getLogger();
         CodePipelineJobWorkerConfiguration global = CodePipelineJobWorkerConfiguration.get();
         JobResult result = request.result();
-        String kind = result instanceof SuccessResult ? "success" : "failure";
+        String kind = kind(result);
         if (result.jobId() == null) {
             throw new AbortException("No CodePipeline job id: give jobId, or run the build with a "
                     + SettingSources.JOB_ID_VARIABLE + " parameter or environment variable holding the id of the job "
                     + "CodePipeline handed out.");
         }
 
-        SettingSources.Setting region = SettingSources.region(request.region(), environment, global.getDefaultRegion());
-        SettingSources.Setting endpoint = SettingSources.endpoint(request.endpointUrl(), environment,
-                global.getDefaultEndpointUrl());
+        SettingSources.Setting region;
+        SettingSources.Setting endpoint;
+        if (ownJob != null) {
+            JobConnection connection = ownJob.getConnection();
+            region = Util.fixEmptyAndTrim(request.region()) != null
+                    ? new SettingSources.Setting(request.region().trim(), "argument")
+                    : new SettingSources.Setting(connection.getRegion(), FROM_JOB);
+            if (Util.fixEmptyAndTrim(request.endpointUrl()) != null) {
+                endpoint = new SettingSources.Setting(request.endpointUrl().trim(), "argument");
+            } else if (connection.getEndpointUrl() != null) {
+                endpoint = new SettingSources.Setting(connection.getEndpointUrl(), FROM_JOB);
+            } else {
+                endpoint = SettingSources.endpoint(null, Map.of(), global.getDefaultEndpointUrl());
+            }
+        } else {
+            region = SettingSources.region(request.region(), environment, global.getDefaultRegion());
+            endpoint = SettingSources.endpoint(request.endpointUrl(), environment, global.getDefaultEndpointUrl());
+        }
         ConnectionSettings settings;
         try {
-            settings = ConnectionSettings.builder()
-                    .region(region.value())
-                    .endpoint(endpoint.value())
-                    .maxAttempts(global.getMaxAttempts())
-                    .timeout(Duration.ofSeconds(global.getTimeoutSeconds()))
-                    .http(SharedReporter.httpSettings())
-                    .build();
+            settings = connectionSettings(region.value(), endpoint.value());
         } catch (IllegalArgumentException e) {
             throw new AbortException("CodePipeline " + kind + " for job " + result.jobId() + " not sent: "
                     + e.getMessage() + " (region from " + region.source() + ", endpoint from " + endpoint.source() + ")");
@@ -102,6 +178,10 @@ public final class JobResultSender {
 
         String credentialsId = Util.fixEmptyAndTrim(request.credentialsId());
         String credentialsSource = "argument";
+        if (credentialsId == null && ownJob != null && ownJob.getConnection().getCredentialsId() != null) {
+            credentialsId = ownJob.getConnection().getCredentialsId();
+            credentialsSource = FROM_JOB;
+        }
         if (credentialsId == null) {
             credentialsId = global.getDefaultCredentialsId();
             credentialsSource = "global configuration";
@@ -113,27 +193,21 @@ public final class JobResultSender {
                 + " (region from " + region.source() + (endpoint.isSet()
                         ? ", endpoint " + settings.endpoint() + " from " + endpoint.source() : "")
                 + ", credentials " + (credentialsId == null ? "of the controller" : "'" + credentialsId + "'") + ")");
-        ReportOutcome outcome;
-        try {
-            outcome = SharedReporter.reporter().report(result, settings, credentials, new LogListener(log));
-        } catch (InvalidJobResultException e) {
-            throw new AbortException(e.getMessage());
-        } catch (ReportAbortedException e) {
-            log.println(PREFIX + e.getMessage());
-            throw e;
-        } catch (RuntimeException e) {
-            // Not an SDK exception object: Jenkins would reject it when recording the failure.
-            throw new AbortException("CodePipeline " + kind + " for job " + result.jobId() + " failed unexpectedly: "
-                    + e.getClass().getName() + ": " + e.getMessage());
-        }
+        ReportOutcome outcome = report(result, settings, credentials, log);
         if (!outcome.delivered()) {
             throw new AbortException(outcome.message());
         }
         List<String> names = result instanceof SuccessResult success
                 ? List.copyOf(success.outputVariables().keySet()) : List.of();
         String outcomeLabel = outcome.status() == ReportOutcome.Status.DELIVERED ? "delivered" : "delivered, answer lost";
-        CodePipelineReportsAction.record(run, new CodePipelineReportsAction.Report(kind, result.jobId(),
+        CodePipelineReportsAction.add(run, new CodePipelineReportsAction.Report(kind, result.jobId(),
                 settings.region(), outcome.requestId(), outcomeLabel, names, System.currentTimeMillis()));
+        if (ownJob != null) {
+            ownJob.markReported(request.reporter() == null ? "a report step" : request.reporter(), kind,
+                    detail(result), outcome.requestId());
+        }
+        // The one durable write of a report: what a crash must keep is that this job was reported.
+        saveQuietly(run, log);
         if (outcome.status() == ReportOutcome.Status.DELIVERED) {
             log.println(PREFIX + "Reported " + kind + " for job " + result.jobId() + " in " + settings.region()
                     + " (AWS request id " + outcome.requestId() + ")" + variables(result, request.logOutputVariableValues()));
@@ -141,6 +215,102 @@ public final class JobResultSender {
             log.println(PREFIX + "Warning: " + outcome.message());
         }
         return outcome;
+    }
+
+    /**
+     * Sends a result for a CodePipeline job with the job's own connection, as the job worker does when a build ends
+     * (or cannot run): no arguments, no environment. Does not save the build or touch its actions.
+     *
+     * @param run     the build, whose context the credentials are looked up in; null when there is none
+     * @param context where to look the credentials up when there is no build (the job, or a folder); null: globally
+     * @param log     the build log, or null
+     * @return the outcome, delivered or not
+     * @throws AbortException when the report could not start (bad settings, missing credentials)
+     */
+    public static ReportOutcome deliver(@CheckForNull Run<?, ?> run, @CheckForNull Item context,
+            @CheckForNull PrintStream log, @NonNull JobConnection connection, @NonNull JobResult result)
+            throws AbortException, InterruptedException {
+        CodePipelineJobWorkerConfiguration global = CodePipelineJobWorkerConfiguration.get();
+        String endpoint = connection.getEndpointUrl() != null ? connection.getEndpointUrl()
+                : global.getDefaultEndpointUrl();
+        ConnectionSettings settings;
+        try {
+            settings = connectionSettings(connection.getRegion(), endpoint);
+        } catch (IllegalArgumentException e) {
+            throw new AbortException("CodePipeline " + kind(result) + " for job " + result.jobId() + " not sent: "
+                    + e.getMessage());
+        }
+        String credentialsId = connection.getCredentialsId();
+        String source = "the job's trigger";
+        if (credentialsId == null) {
+            credentialsId = global.getDefaultCredentialsId();
+            source = "global configuration";
+        }
+        AwsCredentialsProvider credentials = run != null
+                ? AwsCredentialsResolver.resolve(run, credentialsId, source, global.isAllowControllerCredentials())
+                : AwsCredentialsResolver.resolve(context, credentialsId, source, global.isAllowControllerCredentials());
+        if (log != null) {
+            log.println(PREFIX + "Reporting " + kind(result) + " for job " + result.jobId() + " to "
+                    + settings.region() + (endpoint == null ? "" : " at " + settings.endpoint()) + ", credentials "
+                    + (credentialsId == null ? "of the controller" : "'" + credentialsId + "'"));
+        }
+        return report(result, settings, credentials, log);
+    }
+
+    private static ReportOutcome report(JobResult result, ConnectionSettings settings,
+            AwsCredentialsProvider credentials, @CheckForNull PrintStream log) throws AbortException, InterruptedException {
+        try {
+            return SharedReporter.reporter().report(result, settings, credentials,
+                    log == null ? ReportListener.NONE : new LogListener(log));
+        } catch (InvalidJobResultException e) {
+            throw new AbortException(e.getMessage());
+        } catch (ReportAbortedException e) {
+            if (log != null) {
+                log.println(PREFIX + e.getMessage());
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            // Not an SDK exception object: Jenkins would reject it when recording the failure.
+            throw new AbortException("CodePipeline " + kind(result) + " for job " + result.jobId()
+                    + " failed unexpectedly: " + e.getClass().getName() + ": " + e.getMessage());
+        }
+    }
+
+    /** The connection settings of a report: region and endpoint, the global limits, Jenkins' proxy. */
+    public static ConnectionSettings connectionSettings(@CheckForNull String region, @CheckForNull String endpoint) {
+        CodePipelineJobWorkerConfiguration global = CodePipelineJobWorkerConfiguration.get();
+        return ConnectionSettings.builder()
+                .region(region)
+                .endpoint(endpoint)
+                .maxAttempts(global.getMaxAttempts())
+                .timeout(Duration.ofSeconds(global.getTimeoutSeconds()))
+                .http(SharedReporter.httpSettings())
+                .build();
+    }
+
+    /** "success" or "failure". */
+    public static String kind(JobResult result) {
+        return result instanceof SuccessResult ? "success" : "failure";
+    }
+
+    /** The summary or failure message sent, for the build page. */
+    @CheckForNull
+    public static String detail(JobResult result) {
+        if (result instanceof FailureResult failure) {
+            return failure.type().awsName() + ": " + failure.message();
+        }
+        SuccessResult success = (SuccessResult) result;
+        return success.executionDetails() == null ? null : success.executionDetails().summary();
+    }
+
+    private static void saveQuietly(Run<?, ?> run, PrintStream log) {
+        try {
+            run.save();
+        } catch (IOException e) {
+            // The report itself went through (or failed) already: a failed save must not change what the step does.
+            LOGGER.log(Level.WARNING, "Could not save " + run, e);
+            log.println(PREFIX + "Warning: could not save the build record: " + e.getMessage());
+        }
     }
 
     private static String variables(JobResult result, boolean withValues) {

@@ -45,7 +45,7 @@ public final class ReportStepExecution extends SynchronousNonBlockingStepExecuti
         JobResult result = step.toResult(run, environment, workspace, jobId, listener);
         ReportOutcome outcome = JobResultSender.send(run, listener, environment, new JobResultSender.Request(result,
                 step.getRegion(), step.getCredentialsId(), step.getEndpointUrl(), step.isTruncateLongText(),
-                step.logsOutputVariableValues()));
+                step.logsOutputVariableValues(), step.getDescriptor().getFunctionName()));
         if (outcome.status() == ReportOutcome.Status.DELIVERED_ANSWER_LOST) {
             FlowNode node = getContext().get(FlowNode.class);
             if (node != null) {

@@ -33,6 +33,12 @@ public final class SharedReporter {
         return reporter;
     }
 
+    /** The controller's client cache, shared by the reports and the trigger's poller. */
+    public static synchronized CodePipelineClientCache clients() {
+        reporter();
+        return clients;
+    }
+
     @Terminator
     public static synchronized void closeClients() {
         if (clients != null) {

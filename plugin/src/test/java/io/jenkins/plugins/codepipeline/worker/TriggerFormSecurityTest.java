@@ -1,0 +1,149 @@
+package io.jenkins.plugins.codepipeline.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import hudson.model.FreeStyleProject;
+import hudson.model.Item;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import jenkins.model.Jenkins;
+import net.sf.json.JSONArray;
+import net.sf.json.JSONObject;
+import org.htmlunit.HttpMethod;
+import org.htmlunit.WebRequest;
+import org.htmlunit.WebResponse;
+import org.htmlunit.util.NameValuePair;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.MockAuthorizationStrategy;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/**
+ * Who may call the trigger's form methods (POST only; checks need Job/Configure; credentials are listed only to those
+ * who may configure), the global poll interval's check (Overall/Administer), and who sees the pages.
+ */
+@WithJenkins
+class TriggerFormSecurityTest {
+    private static final String TRIGGER =
+            "job/p/descriptorByName/io.jenkins.plugins.codepipeline.worker.CodePipelineJobsTrigger/";
+    private static final String GLOBAL =
+            "descriptorByName/io.jenkins.plugins.codepipeline.CodePipelineJobWorkerConfiguration/";
+
+    private JenkinsRule j;
+
+    @BeforeEach
+    void setUp(JenkinsRule rule) throws Exception {
+        j = rule;
+        WorkerTestSupport.noNetwork();
+        WorkerTestSupport.addGlobalKeys();
+        j.jenkins.setSecurityRealm(j.createDummySecurityRealm());
+        FreeStyleProject p = j.createFreeStyleProject("p");
+        WorkerTestSupport.addTrigger(p, WorkerTestSupport.trigger("app"));
+        j.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
+                .grant(Jenkins.ADMINISTER).everywhere().to("admin")
+                .grant(Jenkins.READ, Item.READ).everywhere().to("reader")
+                .grant(Jenkins.READ).everywhere().to("dev")
+                .grant(Item.READ, Item.CONFIGURE).onItems(p).to("dev"));
+    }
+
+    @Test
+    void checksNeedConfigure() throws Exception {
+        WebResponse reader = post("reader", TRIGGER + "checkProjectName", "value", "not a value");
+        assertEquals(403, reader.getStatusCode());
+
+        WebResponse dev = post("dev", TRIGGER + "checkProjectName", "value", "not a value");
+        assertEquals(200, dev.getStatusCode(), dev.getContentAsString());
+        assertTrue(dev.getContentAsString().contains("query value"), dev.getContentAsString());
+
+        assertEquals(403, post("reader", TRIGGER + "checkEndpointUrl", "value", "ftp://x").getStatusCode());
+        assertEquals(403, post("reader", TRIGGER + "checkMaxJobsInFlight", "value", "0").getStatusCode());
+        WebResponse max = post("dev", TRIGGER + "checkMaxJobsInFlight", "value", "0");
+        assertTrue(max.getContentAsString().contains("from 1 to 100"), max.getContentAsString());
+    }
+
+    /** Stapler's @POST cancels the dispatch of a GET: no route, 404, and the check never runs. */
+    @Test
+    void checksRefuseGet() throws Exception {
+        JenkinsRule.WebClient wc = webClientFor("admin");
+        WebResponse rsp = wc.getPage(new WebRequest(new URL(j.getURL(), TRIGGER + "checkProjectName?value=x%20y"),
+                HttpMethod.GET)).getWebResponse();
+        assertEquals(404, rsp.getStatusCode(), rsp.getContentAsString());
+        assertFalse(rsp.getContentAsString().contains("query value"), rsp.getContentAsString());
+    }
+
+    @Test
+    void credentialsAreListedOnlyToThoseWhoMayConfigure() throws Exception {
+        WebResponse dev = post("dev", TRIGGER + "fillCredentialsIdItems");
+        assertEquals(200, dev.getStatusCode(), dev.getContentAsString());
+        assertTrue(optionValues(dev).contains("keys"), dev.getContentAsString());
+
+        WebResponse reader = post("reader", TRIGGER + "fillCredentialsIdItems");
+        assertEquals(200, reader.getStatusCode(), reader.getContentAsString());
+        assertEquals(List.of(""), optionValues(reader));
+    }
+
+    @Test
+    void categoriesAreTheServiceModels() throws Exception {
+        WebResponse reader = post("reader", TRIGGER + "fillCategoryItems");
+        assertEquals(200, reader.getStatusCode(), reader.getContentAsString());
+        assertEquals(List.of("Source", "Build", "Deploy", "Test", "Invoke", "Approval", "Compute"),
+                optionValues(reader));
+    }
+
+    @Test
+    void pollIntervalCheckNeedsAdminister() throws Exception {
+        assertEquals(403, post("reader", GLOBAL + "checkPollIntervalSeconds", "value", "0").getStatusCode());
+        WebResponse admin = post("admin", GLOBAL + "checkPollIntervalSeconds", "value", "0");
+        assertEquals(200, admin.getStatusCode());
+        assertTrue(admin.getContentAsString().contains("from 1 to 3600"), admin.getContentAsString());
+    }
+
+    @Test
+    void theManagementPageIsForAdministrators() throws Exception {
+        JenkinsRule.WebClient reader = webClientFor("reader");
+        assertEquals(403, reader.goTo("manage/codepipeline-jobs/").getWebResponse().getStatusCode());
+        JenkinsRule.WebClient admin = webClientFor("admin");
+        WebResponse page = admin.goTo("manage/codepipeline-jobs/").getWebResponse();
+        assertEquals(200, page.getStatusCode());
+        assertTrue(page.getContentAsString().contains("Build/Custom/Jenkins/1"), page.getContentAsString());
+        assertTrue(page.getContentAsString().contains("entityUrlTemplate"), "the action type's definition");
+        assertFalse(page.getContentAsString().contains(WorkerTestSupport.SECRET_KEY));
+    }
+
+    @Test
+    void thePollingPageIsForReadersOfTheJob() throws Exception {
+        assertEquals(200, webClientFor("reader").goTo("job/p/codepipeline-polling/").getWebResponse().getStatusCode());
+        JenkinsRule.WebClient outsider = j.createWebClient().withThrowExceptionOnFailingStatusCode(false);
+        assertEquals(403, outsider.goTo("job/p/codepipeline-polling/").getWebResponse().getStatusCode(),
+                "anonymous users may not read Jenkins here");
+    }
+
+    private JenkinsRule.WebClient webClientFor(String user) throws Exception {
+        return j.createWebClient().withThrowExceptionOnFailingStatusCode(false).login(user);
+    }
+
+    private WebResponse post(String user, String path, String... namesAndValues) throws Exception {
+        JenkinsRule.WebClient wc = webClientFor(user);
+        WebRequest req = new WebRequest(new URL(j.getURL(), path), HttpMethod.POST);
+        List<NameValuePair> parameters = new ArrayList<>();
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            parameters.add(new NameValuePair(namesAndValues[i], namesAndValues[i + 1]));
+        }
+        req.setRequestParameters(parameters);
+        wc.addCrumb(req);
+        return wc.getPage(req).getWebResponse();
+    }
+
+    private static List<String> optionValues(WebResponse rsp) {
+        JSONArray options = JSONObject.fromObject(rsp.getContentAsString()).getJSONArray("values");
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < options.size(); i++) {
+            values.add(options.getJSONObject(i).getString("value"));
+        }
+        return values;
+    }
+}

@@ -1,0 +1,50 @@
+package io.jenkins.plugins.codepipeline.worker;
+
+import static io.jenkins.plugins.casc.misc.Util.getUnclassifiedRoot;
+import static io.jenkins.plugins.casc.misc.Util.toYamlString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jenkins.plugins.casc.ConfigurationContext;
+import io.jenkins.plugins.casc.ConfiguratorRegistry;
+import io.jenkins.plugins.casc.misc.ConfiguredWithCode;
+import io.jenkins.plugins.casc.misc.JenkinsConfiguredWithCodeRule;
+import io.jenkins.plugins.casc.misc.junit.jupiter.WithJenkinsConfiguredWithCode;
+import io.jenkins.plugins.casc.model.CNode;
+import io.jenkins.plugins.codepipeline.CodePipelineJobWorkerConfiguration;
+import org.junit.jupiter.api.Test;
+
+/** The poll interval in Configuration as Code: {@code unclassified: codePipelineJobWorker: pollIntervalSeconds}. */
+@WithJenkinsConfiguredWithCode
+class WorkerConfigurationAsCodeTest {
+
+    @Test
+    @ConfiguredWithCode("worker-configuration-as-code.yml")
+    void importsThePollInterval(JenkinsConfiguredWithCodeRule r) {
+        assertEquals(30, CodePipelineJobWorkerConfiguration.get().getPollIntervalSeconds());
+        assertEquals("eu-west-1", CodePipelineJobWorkerConfiguration.get().getDefaultRegion());
+    }
+
+    @Test
+    @ConfiguredWithCode("worker-configuration-as-code.yml")
+    void exportsThePollInterval(JenkinsConfiguredWithCodeRule r) throws Exception {
+        ConfigurationContext context = new ConfigurationContext(ConfiguratorRegistry.get());
+        CNode node = getUnclassifiedRoot(context).get("codePipelineJobWorker");
+        assertNotNull(node, "no codePipelineJobWorker entry under unclassified");
+        String exported = toYamlString(node);
+        assertTrue(exported.contains("pollIntervalSeconds: 30"), exported);
+    }
+
+    @Test
+    void theDefaultIsTenSeconds(JenkinsConfiguredWithCodeRule r) {
+        CodePipelineJobWorkerConfiguration config = CodePipelineJobWorkerConfiguration.get();
+        assertEquals(10, config.getPollIntervalSeconds());
+        config.setPollIntervalSeconds(0);
+        assertEquals(10, config.getPollIntervalSeconds(), "out of range counts as the default");
+        config.setPollIntervalSeconds(3601);
+        assertEquals(10, config.getPollIntervalSeconds());
+        config.setPollIntervalSeconds(3600);
+        assertEquals(3600, config.getPollIntervalSeconds());
+    }
+}

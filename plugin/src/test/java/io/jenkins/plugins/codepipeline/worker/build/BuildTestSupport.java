@@ -1,0 +1,160 @@
+package io.jenkins.plugins.codepipeline.worker.build;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
+import hudson.model.Job;
+import hudson.model.Run;
+import io.jenkins.plugins.codepipeline.CodePipelineJobWorkerConfiguration;
+import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline;
+import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline.RecordedRequest;
+import io.jenkins.plugins.codepipeline.core.worker.ReceivedJob;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+import software.amazon.awssdk.services.codepipeline.model.AWSSessionCredentials;
+import software.amazon.awssdk.services.codepipeline.model.ActionConfiguration;
+import software.amazon.awssdk.services.codepipeline.model.ActionContext;
+import software.amazon.awssdk.services.codepipeline.model.ActionTypeId;
+import software.amazon.awssdk.services.codepipeline.model.Artifact;
+import software.amazon.awssdk.services.codepipeline.model.ArtifactLocation;
+import software.amazon.awssdk.services.codepipeline.model.JobData;
+import software.amazon.awssdk.services.codepipeline.model.PipelineContext;
+import software.amazon.awssdk.services.codepipeline.model.S3ArtifactLocation;
+import software.amazon.awssdk.services.codepipeline.model.StageContext;
+
+/** Shared set-up of the job worker's build tests: core's fake endpoint, credentials, jobs as the trigger gets them. */
+final class BuildTestSupport {
+    static final String REGION = "eu-west-1";
+    static final String ACCESS_KEY = "AKIDWORKERTEST";
+    static final String SECRET_KEY = "w0rker-Secret-Access-Key";
+    static final String CREDENTIALS_ID = "cp-worker";
+    /** A secret configuration property of the action type, and its value, which must never show anywhere. */
+    static final String SECRET_PROPERTY = "ApiToken";
+    static final String SECRET_VALUE = "s3cr3t-Config-Value";
+    static final JobConnection CONNECTION = new JobConnection(REGION, null, CREDENTIALS_ID);
+    static final String INPUT = "SourceOutput";
+    static final String INPUT_REVISION = "0123456789abcdef0123456789abcdef01234567";
+    static final String OUTPUT = "BuildOutput";
+    /** Everything secret a job carries, for the tests that look for leaks. */
+    static final List<String> SECRETS = List.of(FakeCodePipeline.ARTIFACT_ACCESS_KEY_ID,
+            FakeCodePipeline.ARTIFACT_SECRET_ACCESS_KEY, FakeCodePipeline.ARTIFACT_SESSION_TOKEN, SECRET_VALUE,
+            SECRET_KEY);
+
+    private BuildTestSupport() {
+    }
+
+    /** Points every report at {@code endpoint}, with few attempts, and adds the trigger's credentials. */
+    static void configure(FakeCodePipeline endpoint) throws Exception {
+        Assumptions.assumeTrue(System.getenv("AWS_ENDPOINT_URL") == null
+                && System.getenv("AWS_ENDPOINT_URL_CODEPIPELINE") == null, "the host overrides the CodePipeline endpoint");
+        CodePipelineJobWorkerConfiguration global = CodePipelineJobWorkerConfiguration.get();
+        global.setDefaultEndpointUrl(endpoint.endpoint().toString());
+        global.setMaxAttempts(3);
+        SystemCredentialsProvider.getInstance().getCredentials().add(new UsernamePasswordCredentialsImpl(
+                CredentialsScope.GLOBAL, CREDENTIALS_ID, "the job worker's keys", ACCESS_KEY, SECRET_KEY));
+        SystemCredentialsProvider.getInstance().save();
+    }
+
+    /** A job as PollForJobs returns it (artifact credentials and a secret property included), as the trigger keeps it. */
+    static ReceivedJob job() {
+        return job(null);
+    }
+
+    static ReceivedJob job(String continuationToken) {
+        String id = UUID.randomUUID().toString();
+        S3ArtifactLocation place = S3ArtifactLocation.builder().bucketName("artifact-bucket").objectKey("demo/" + id)
+                .build();
+        software.amazon.awssdk.services.codepipeline.model.Job sdkJob =
+                software.amazon.awssdk.services.codepipeline.model.Job.builder()
+                        .id(id).accountId("123456789012").nonce("nonce-" + id)
+                        .data(JobData.builder()
+                                .actionTypeId(ActionTypeId.builder().category("Build").owner("Custom")
+                                        .provider("Jenkins").version("1").build())
+                                .actionConfiguration(ActionConfiguration.builder()
+                                        .configuration(Map.of("ProjectName", "app", SECRET_PROPERTY, SECRET_VALUE))
+                                        .build())
+                                .pipelineContext(PipelineContext.builder().pipelineName("demo")
+                                        .pipelineArn("arn:aws:codepipeline:eu-west-1:123456789012:demo")
+                                        .pipelineExecutionId(UUID.randomUUID().toString())
+                                        .stage(StageContext.builder().name("Build").build())
+                                        .action(ActionContext.builder().name("Jenkins")
+                                                .actionExecutionId(UUID.randomUUID().toString()).build())
+                                        .build())
+                                .inputArtifacts(Artifact.builder().name(INPUT).revision(INPUT_REVISION)
+                                        .location(ArtifactLocation.builder().type("S3").s3Location(place).build())
+                                        .build())
+                                .outputArtifacts(Artifact.builder().name(OUTPUT)
+                                        .location(ArtifactLocation.builder().type("S3").s3Location(place).build())
+                                        .build())
+                                .artifactCredentials(AWSSessionCredentials.builder()
+                                        .accessKeyId(FakeCodePipeline.ARTIFACT_ACCESS_KEY_ID)
+                                        .secretAccessKey(FakeCodePipeline.ARTIFACT_SECRET_ACCESS_KEY)
+                                        .sessionToken(FakeCodePipeline.ARTIFACT_SESSION_TOKEN).build())
+                                .continuationToken(continuationToken)
+                                .build())
+                        .build();
+        return ReceivedJob.from(sdkJob, REGION, Set.of(SECRET_PROPERTY));
+    }
+
+    /** The results (PutJobSuccessResult, PutJobFailureResult) the endpoint received for a job. */
+    static List<RecordedRequest> results(FakeCodePipeline endpoint, String jobId) {
+        return endpoint.requests().stream()
+                .filter(r -> "PutJobSuccessResult".equals(r.operation()) || "PutJobFailureResult".equals(r.operation()))
+                .filter(r -> jobId.equals(r.jobId()))
+                .toList();
+    }
+
+    /** Waits for the job's first result. */
+    static RecordedRequest awaitResult(FakeCodePipeline endpoint, String jobId) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < end) {
+            List<RecordedRequest> results = results(endpoint, jobId);
+            if (!results.isEmpty()) {
+                return results.get(0);
+            }
+            Thread.sleep(100);
+        }
+        return fail("no result for job " + jobId + " within 60 s; requests: " + endpoint.requests());
+    }
+
+    /** Waits until the job is no longer in flight (its result sent and recorded). */
+    static void awaitSettled(String jobId) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < end) {
+            if (InFlightJobs.get().get(jobId).isEmpty()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail("job " + jobId + " still in flight: " + InFlightJobs.get().get(jobId));
+    }
+
+    /** The build of {@code job} that runs the CodePipeline job, once it exists. */
+    static Run<?, ?> awaitBuild(Job<?, ?> job, String jobId) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < end) {
+            for (Run<?, ?> run : job.getBuilds()) {
+                CodePipelineJobAction action = run.getAction(CodePipelineJobAction.class);
+                if (action != null && action.getJobId().equals(jobId)) {
+                    return run;
+                }
+            }
+            Thread.sleep(100);
+        }
+        return fail("no build of " + job.getFullName() + " for job " + jobId);
+    }
+
+    /** Fails when {@code text} holds any secret of the job or of the credentials. */
+    static void assertNoSecret(String what, String text) {
+        for (String secret : SECRETS) {
+            assertFalse(text.contains(secret), what + " holds the secret " + secret);
+        }
+    }
+}

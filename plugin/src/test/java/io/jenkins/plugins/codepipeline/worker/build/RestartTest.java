@@ -1,0 +1,159 @@
+package io.jenkins.plugins.codepipeline.worker.build;
+
+import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.CONNECTION;
+import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.awaitBuild;
+import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.awaitResult;
+import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.awaitSettled;
+import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.results;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import hudson.Util;
+import hudson.model.FreeStyleBuild;
+import hudson.model.FreeStyleProject;
+import hudson.model.Label;
+import hudson.model.Queue;
+import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline;
+import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline.RecordedRequest;
+import io.jenkins.plugins.codepipeline.core.worker.ReceivedJob;
+import java.io.File;
+import java.time.Duration;
+import java.util.List;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.jvnet.hudson.test.SleepBuilder;
+import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
+
+/** Every acknowledged job ends with exactly one result, whatever a restart does to its build. */
+class RestartTest {
+    @RegisterExtension
+    final JenkinsSessionExtension sessions = new JenkinsSessionExtension();
+
+    private FakeCodePipeline endpoint;
+
+    @BeforeEach
+    void startEndpoint() throws Exception {
+        endpoint = new FakeCodePipeline();
+    }
+
+    @AfterEach
+    void stopEndpoint() throws Exception {
+        endpoint.close();
+    }
+
+    @Test
+    void queuedRunningAndResumedBuildsEachGetExactlyOneResult() throws Throwable {
+        ReceivedJob queued = BuildTestSupport.job();
+        ReceivedJob killed = BuildTestSupport.job();
+        ReceivedJob resumed = BuildTestSupport.job();
+        sessions.then(j -> {
+            BuildTestSupport.configure(endpoint);
+            j.jenkins.setNumExecutors(4);
+            FreeStyleProject waiting = j.createFreeStyleProject("waiting");
+            waiting.setAssignedLabel(Label.get("later"));
+            FreeStyleProject running = j.createFreeStyleProject("running");
+            running.getBuildersList().add(new SleepBuilder(600_000));
+            WorkflowJob pipeline = j.createProject(WorkflowJob.class, "pipeline");
+            pipeline.setDefinition(new CpsFlowDefinition("sleep time: 10, unit: 'SECONDS'\necho 'resumed and done'",
+                    true));
+
+            JobBuildScheduler.schedule(waiting, queued, CONNECTION, false);
+            JobBuildScheduler.schedule(running, killed, CONNECTION, false);
+            JobBuildScheduler.schedule(pipeline, resumed, CONNECTION, false);
+            j.waitForMessage("Sleeping", awaitBuild(running, killed.jobId()));
+            j.waitForMessage("Sleeping for", awaitBuild(pipeline, resumed.jobId()));
+            assertEquals(1, j.jenkins.getQueue().getItems(waiting).size());
+            assertEquals(3, InFlightJobs.get().entries().size());
+            assertTrue(endpoint.requests().isEmpty(), endpoint.requests().toString());
+        });
+        sessions.then(j -> {
+            // The killed freestyle build: a failure that says so.
+            RecordedRequest killedResult = awaitResult(endpoint, killed.jobId());
+            assertEquals("PutJobFailureResult", killedResult.operation());
+            assertTrue(killedResult.body().contains("killed by a Jenkins restart"), killedResult.body());
+
+            // The queued build: restored from queue.xml, not queued twice, and it runs once its node comes.
+            FreeStyleProject waiting = j.jenkins.getItemByFullName("waiting", FreeStyleProject.class);
+            Thread.sleep(Duration.ofSeconds(2).toMillis()); // let the recovery look at the queue
+            List<Queue.Item> items = j.jenkins.getQueue().getItems(waiting);
+            assertEquals(1, items.size(), items.toString());
+            assertEquals(queued.jobId(), items.get(0).getAction(CodePipelineJobAction.class).getJobId());
+            waiting.setAssignedLabel(null);
+            FreeStyleBuild build = (FreeStyleBuild) awaitBuild(waiting, queued.jobId());
+            j.assertBuildStatusSuccess(j.waitForCompletion(build));
+            assertEquals("PutJobSuccessResult", awaitResult(endpoint, queued.jobId()).operation());
+            j.waitUntilNoActivity();
+            assertEquals(1, waiting.getBuilds().size(), "the job ran once");
+            assertTrue(j.jenkins.getQueue().getItems(waiting).isEmpty());
+
+            // The Pipeline build: resumed, and reported when it ends.
+            WorkflowJob pipeline = j.jenkins.getItemByFullName("pipeline", WorkflowJob.class);
+            WorkflowRun run = pipeline.getBuildByNumber(1);
+            j.assertBuildStatusSuccess(j.waitForCompletion(run));
+            j.assertLogContains("resumed and done", run);
+            assertEquals("PutJobSuccessResult", awaitResult(endpoint, resumed.jobId()).operation());
+
+            for (ReceivedJob job : List.of(queued, killed, resumed)) {
+                awaitSettled(job.jobId());
+                assertEquals(1, results(endpoint, job.jobId()).size(), job.jobId() + ": " + results(endpoint,
+                        job.jobId()));
+            }
+            assertTrue(InFlightJobs.get().entries().isEmpty(), InFlightJobs.get().entries().toString());
+        });
+    }
+
+    @Test
+    void aQueueItemLostWithTheQueueIsQueuedAgainWithItsData() throws Throwable {
+        ReceivedJob job = BuildTestSupport.job();
+        sessions.then(j -> {
+            BuildTestSupport.configure(endpoint);
+            FreeStyleProject waiting = j.createFreeStyleProject("waiting");
+            waiting.setAssignedLabel(Label.get("later"));
+            JobBuildScheduler.schedule(waiting, job, CONNECTION, false);
+            assertEquals(1, j.jenkins.getQueue().getItems(waiting).size());
+        });
+        // As if Jenkins had crashed before it saved its queue.
+        File queue = new File(sessions.getHome(), "queue.xml");
+        assertTrue(!queue.exists() || queue.delete());
+        sessions.then(j -> {
+            FreeStyleProject waiting = j.jenkins.getItemByFullName("waiting", FreeStyleProject.class);
+            waiting.setAssignedLabel(null);
+            FreeStyleBuild build = (FreeStyleBuild) awaitBuild(waiting, job.jobId());
+            j.assertBuildStatusSuccess(j.waitForCompletion(build));
+            j.assertLogContains("Started by AWS CodePipeline: pipeline demo", build);
+            assertEquals("demo", build.getAction(CodePipelineJobAction.class).getPipelineName());
+            assertEquals("PutJobSuccessResult", awaitResult(endpoint, job.jobId()).operation());
+            awaitSettled(job.jobId());
+            assertEquals(1, results(endpoint, job.jobId()).size());
+            assertEquals(1, waiting.getBuilds().size());
+        });
+    }
+
+    @Test
+    void aJobWhoseJenkinsJobIsGoneAfterTheRestartGetsConfigurationError() throws Throwable {
+        ReceivedJob job = BuildTestSupport.job();
+        sessions.then(j -> {
+            BuildTestSupport.configure(endpoint);
+            FreeStyleProject waiting = j.createFreeStyleProject("vanishing");
+            waiting.setAssignedLabel(Label.get("later"));
+            JobBuildScheduler.schedule(waiting, job, CONNECTION, false);
+        });
+        // Deleted while Jenkins was stopped (with the queue item that named it).
+        Util.deleteRecursive(new File(sessions.getHome(), "jobs/vanishing"));
+        File queue = new File(sessions.getHome(), "queue.xml");
+        assertTrue(!queue.exists() || queue.delete());
+        sessions.then(j -> {
+            RecordedRequest result = awaitResult(endpoint, job.jobId());
+            assertEquals("PutJobFailureResult", result.operation());
+            assertTrue(result.body().contains("\"type\":\"ConfigurationError\""), result.body());
+            assertTrue(result.body().contains("no longer exists"), result.body());
+            awaitSettled(job.jobId());
+            assertEquals(1, results(endpoint, job.jobId()).size());
+        });
+    }
+}
