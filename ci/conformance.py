@@ -13,6 +13,7 @@ failed. Python 3 standard library only.
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,7 @@ import time
 import traceback
 import urllib.error
 import urllib.request
+import uuid
 
 KEY_ID, SECRET = 'AKIDJENKINSLAB', 'labSecretKey'
 TEMP_KEY_ID, TEMP_SECRET, TOKEN = 'ASIAJENKINSLAB', 'tempSecret', 'theSessionToken'
@@ -66,8 +68,7 @@ class Cli:
     def __init__(self, jar, base_url, java, workdir):
         self.jar, self.base, self.java, self.workdir = jar, base_url, java, workdir
 
-    def run(self, args, key=(KEY_ID, SECRET), token=None, env=None, endpoint=True, timeout=180):
-        """Runs the CLI; returns (exit code, stdout, stderr)."""
+    def environment(self, key=(KEY_ID, SECRET), token=None, env=None):
         # a bare environment: nothing of this machine's AWS set-up, proxies or variables leaks in
         clean = {k: os.environ[k] for k in ('PATH', 'HOME', 'JAVA_HOME', 'LANG', 'LC_ALL', 'TMPDIR')
                  if k in os.environ}
@@ -81,12 +82,22 @@ class Cli:
         if token:
             clean['AWS_SESSION_TOKEN'] = token
         clean.update(env or {})
+        return clean
+
+    def run(self, args, key=(KEY_ID, SECRET), token=None, env=None, endpoint=True, timeout=180):
+        """Runs the CLI; returns (exit code, stdout, stderr)."""
         argv = [self.java, '-jar', self.jar] + list(args)
         if endpoint:
             argv += ['--endpoint-url', self.base]
-        p = subprocess.run(argv, env=clean, capture_output=True, text=True, encoding='utf-8', timeout=timeout,
-                           cwd=self.workdir)
+        p = subprocess.run(argv, env=self.environment(key, token, env), capture_output=True, text=True,
+                           encoding='utf-8', timeout=timeout, cwd=self.workdir)
         return p.returncode, p.stdout, p.stderr
+
+    def start(self, args, out, err, env=None):
+        """Starts the CLI in the background (its own process group), stdout and stderr to the given files."""
+        return subprocess.Popen([self.java, '-jar', self.jar] + list(args), env=self.environment(env=env),
+                                stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=self.workdir,
+                                start_new_session=True)
 
 
 class Scenario:
@@ -95,6 +106,7 @@ class Scenario:
     def __init__(self, ctx, name):
         self.ctx, self.name = ctx, name
         self.problems = []
+        self.cleanups = []  # run after the scenario, whatever happened (background workers)
         self.start_seq = ctx.referee.last_seq()
         self.rc = self.out = self.err = None
 
@@ -177,8 +189,9 @@ def tail(text, n=400):
 
 
 class Context:
-    def __init__(self, referee, cli, workdir):
+    def __init__(self, referee, cli, workdir, dispatch_timeout=30.0):
         self.referee, self.cli, self.workdir = referee, cli, workdir
+        self.dispatch_timeout = dispatch_timeout
 
     def file(self, name, content):
         path = os.path.join(self.workdir, name)
@@ -738,21 +751,495 @@ def help_version(s):
     s.expect_nothing_sent()
 
 
+# ------------------------------------------------------------------------------------------------ the worker
+
+ARTIFACT_SECRETS = ('ASIAREFEREEARTIFACTS', 'referee-artifacts')
+
+# The command every worker scenario runs: it records that it ran (one line per run, in $RUNS), dumps its
+# environment to $ENVDIR/<job id>.env, and publishes the job's ProjectName as an output variable.
+RECORDING_COMMAND = '''
+echo "$CODEPIPELINE_JOB_ID $LABEL" >> "$RUNS"
+env > "$ENVDIR/$CODEPIPELINE_JOB_ID.env"
+echo "PROJECT=$CODEPIPELINE_CONFIG_ProjectName" > "$CODEPIPELINE_OUTPUT_VARIABLES_FILE"
+echo "ran $CODEPIPELINE_JOB_ID"
+'''
+
+
+def kill_group(proc, after_exit=False):
+    """SIGKILL to a background worker's process group (the worker and the commands it started). Once the worker
+    has exited, only with after_exit: its commands still alive keep the group id from being reused."""
+    if proc.poll() is not None and not after_exit:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+class Worker:
+    """A scenario's action types, jobs and worker runs, with a directory for what its commands record."""
+
+    def __init__(self, s):
+        self.s, self.ref = s, s.ctx.referee
+        self.tag = uuid.uuid4().hex[:8]
+        self.secret = f'cfg-secret-{self.tag}'  # the value of the secret property of every job
+        self.dir = os.path.join(s.ctx.workdir, f'worker-{self.tag}')
+        self.envdir = os.path.join(self.dir, 'env')
+        os.makedirs(self.envdir)
+        self.runs = os.path.join(self.dir, 'runs')
+        self.jobs = []
+
+    def provider(self, name):
+        return f'{name}{self.tag}'
+
+    def register(self, provider, region='us-east-1', version='1'):
+        """A custom action type with a queryable ProjectName and a secret ApiKey, as CreateCustomActionType would."""
+        self.ref.admin('POST', 'action-types', {
+            'region': region, 'category': 'Build', 'provider': provider, 'version': version,
+            'configurationProperties': [
+                {'name': 'ProjectName', 'required': True, 'key': True, 'secret': False, 'queryable': True,
+                 'type': 'String'},
+                {'name': 'ApiKey', 'required': False, 'key': False, 'secret': True, 'queryable': False,
+                 'type': 'String'}],
+            'inputArtifactDetails': {'minimumCount': 0, 'maximumCount': 5},
+            'outputArtifactDetails': {'minimumCount': 0, 'maximumCount': 5}})
+
+    def job(self, provider, project, version='1', **extra):
+        job = self.ref.new_job(status='Created', data={
+            'actionTypeId': {'category': 'Build', 'owner': 'Custom', 'provider': provider, 'version': version},
+            'actionConfiguration': {'configuration': {'ProjectName': project, 'ApiKey': self.secret}}}, **extra)
+        self.jobs.append(job)
+        return job
+
+    def args(self, provider, *options, command=None, version='1'):
+        script = self.s.ctx.file(f'command-{self.tag}.sh', command or RECORDING_COMMAND)
+        return (['worker', '--endpoint-url', self.s.ctx.cli.base, '--category', 'Build', '--provider', provider,
+                 '--version', version] + list(options) + ['--', '/bin/sh', script])
+
+    def env(self, label):
+        return {'RUNS': self.runs, 'ENVDIR': self.envdir, 'LABEL': label}
+
+    def once(self, provider, *options, label='once', command=None):
+        self.s.cli(*self.args(provider, '--once', *options, command=command), endpoint=False, env=self.env(label))
+        return self.s.rc
+
+    def start(self, provider, *options, label='worker', command=None):
+        """A worker polling in the background; stop() ends it with SIGTERM and gives (exit code, stdout, stderr)."""
+        out = open(os.path.join(self.dir, f'{label}.out'), 'w+', encoding='utf-8')
+        err = open(os.path.join(self.dir, f'{label}.err'), 'w+', encoding='utf-8')
+        proc = self.s.ctx.cli.start(self.args(provider, *options, command=command), out, err, env=self.env(label))
+        self.s.cleanups.append(lambda: kill_group(proc))
+        return proc, out, err
+
+    def stop(self, started, sig=signal.SIGTERM, timeout=60):
+        proc, out, err = started
+        if proc.poll() is None:
+            proc.send_signal(sig)
+        try:
+            rc = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            kill_group(proc)
+            rc = proc.wait()
+            self.s.problems.append('the worker did not stop within %d s of the signal' % timeout)
+        texts = []
+        for f in (out, err):
+            f.seek(0)
+            texts.append(f.read())
+            f.close()
+        self.s.rc, self.s.out, self.s.err = rc, texts[0], texts[1]
+        return rc
+
+    def wait_until(self, condition, timeout=60, what='the jobs to close'):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            time.sleep(0.25)
+        self.s.problems.append(f'timed out after {timeout} s waiting for {what}')
+        return False
+
+    def closed(self, *jobs):
+        return all(self.ref.job(j)['status'] in ('Succeeded', 'Failed', 'TimedOut') for j in jobs)
+
+    def ran(self):
+        """job id -> labels of the runs that ran its command."""
+        seen = {}
+        if os.path.exists(self.runs):
+            with open(self.runs, encoding='utf-8') as f:
+                for line in f:
+                    job, _, label = line.strip().partition(' ')
+                    seen.setdefault(job, []).append(label)
+        return seen
+
+    def expect_ran_once(self, job, label=None):
+        labels = self.ran().get(job, [])
+        self.s.check(len(labels) == 1, f'job {job} ran {len(labels)} times ({labels}), expected once')
+        if label is not None and labels:
+            self.s.check(labels == [label], f'job {job} ran in {labels}, expected {label}')
+
+    def environment_of(self, job):
+        path = os.path.join(self.envdir, f'{job}.env')
+        if not self.s.check(os.path.exists(path), f'job {job} left no environment dump'):
+            return {}
+        with open(path, encoding='utf-8') as f:
+            text = f.read()
+        return dict(line.split('=', 1) for line in text.splitlines() if '=' in line)
+
+    def expect_no_secret_leaked(self):
+        """Neither the secret property nor the artifact credentials in any command's environment or the output."""
+        self.s.check(os.listdir(self.envdir) or not self.jobs, 'no command left an environment dump')
+        for name in os.listdir(self.envdir):
+            with open(os.path.join(self.envdir, name), encoding='utf-8') as f:
+                text = f.read()
+            for secret in (self.secret,) + ARTIFACT_SECRETS:
+                self.s.check(secret not in text, f'{secret!r} is in the environment of the command of {name}')
+        for stream, text in (('stdout', self.s.out), ('stderr', self.s.err)):
+            for secret in (self.secret,) + ARTIFACT_SECRETS:
+                self.s.check(secret not in (text or ''), f'{secret!r} is on the worker\'s {stream}')
+
+    def results(self, job, operation):
+        return [r for r in self.s.records(job) if r['operation'] == operation]
+
+    def accepted_result(self, job):
+        recs = [r for r in self.s.records(job) if r['operation'] in ('PutJobSuccessResult', 'PutJobFailureResult')
+                and r['verdict'] == 'ok']
+        self.s.check(len(recs) == 1, f'job {job}: {len(recs)} accepted results, expected 1')
+        return recs[-1]['body'] if recs else {}
+
+
+@scenario('worker: jobs of two action types and two query values each go to the right worker run')
+def worker_routing(s):
+    w = Worker(s)
+    a, b = w.provider('WorkerA'), w.provider('WorkerB')
+    w.register(a)
+    w.register(b)
+    expected = {}
+    for provider, project, count in ((a, 'app', 2), (a, 'lib', 1), (b, 'app', 1), (b, 'lib', 2)):
+        for _ in range(count):
+            expected[w.job(provider, project)] = (provider, project)
+    untouched = w.job(a, 'other')
+    errs = []
+    for provider, project in ((a, 'app'), (a, 'lib'), (b, 'app'), (b, 'lib')):
+        label = f'{provider}/{project}'
+        w.once(provider, '--query', f'ProjectName={project}', '--max-jobs', '5', label=label)
+        s.expect_rc(0)
+        want = sum(1 for v in expected.values() if v == (provider, project))
+        s.expect_err(f'Polled Build/Custom/{provider}/1 ProjectName={project} in us-east-1: {want} job(s), '
+                     f'{want} acknowledged')
+        errs.append(s.err)
+        w.expect_no_secret_leaked()
+    for job, (provider, project) in expected.items():
+        w.expect_ran_once(job, f'{provider}/{project}')
+        s.expect_status(job, 'Succeeded')
+        body = w.accepted_result(job)
+        s.check(body.get('outputVariables') == {'PROJECT': project}, f'job {job}: outputVariables '
+                                                                     f'{body.get("outputVariables")}')
+        details = body.get('executionDetails', {})
+        s.check(details.get('summary', '').startswith('sh exited 0') and details.get('externalExecutionId'),
+                f'job {job}: executionDetails {details}')
+        env = w.environment_of(job)
+        for name, value in (('CODEPIPELINE_JOB_ID', job), ('CODEPIPELINE_CONFIG_ProjectName', project),
+                            ('CODEPIPELINE_REGION', 'us-east-1'), ('CODEPIPELINE_ACCOUNT_ID', '123456789012'),
+                            ('CODEPIPELINE_PIPELINE_NAME', 'referee-pipeline'), ('CODEPIPELINE_STAGE_NAME', 'Build'),
+                            ('CODEPIPELINE_EXTERNAL_EXECUTION_ID', details.get('externalExecutionId'))):
+            s.check(env.get(name) == value, f'job {job}: {name}={env.get(name)!r} in its environment, '
+                                            f'expected {value!r}')
+        s.check(not any(k.startswith('CODEPIPELINE_CONFIG_ApiKey') for k in env),
+                f'job {job}: the secret property is in the environment')
+    s.expect_status(untouched, 'Created')
+    polls = [(r['body']['actionTypeId']['provider'], r['body'].get('queryParam'), r['body'].get('maxBatchSize'))
+             for r in s.records() if r['operation'] == 'PollForJobs']
+    s.check(polls == [(a, {'ProjectName': 'app'}, 5), (a, {'ProjectName': 'lib'}, 5), (b, {'ProjectName': 'app'}, 5),
+                      (b, {'ProjectName': 'lib'}, 5)], f'PollForJobs requests {polls}')
+    acks = [r for r in s.records() if r['operation'] == 'AcknowledgeJob']
+    s.check(len(acks) == len(expected) and all(r['verdict'] == 'ok' for r in acks),
+            f'AcknowledgeJob verdicts {[r["verdict"] for r in acks]}')
+    s.err = '\n'.join(errs)
+
+
+@scenario('worker: throttling and 503 on PollForJobs and AcknowledgeJob are retried, no job runs twice')
+def worker_faults(s):
+    w = Worker(s)
+    p = w.provider('WorkerFaults')
+    w.register(p)
+    jobs = [w.job(p, 'app') for _ in range(3)]
+    for kind, operation in (('throttle', 'PollForJobs'), ('error503', 'PollForJobs'),
+                            ('throttle', 'AcknowledgeJob'), ('error503', 'AcknowledgeJob')):
+        fault(s, kind=kind, operation=operation)
+    started = w.start(p, '--query', 'app', '--max-jobs', '3', '--poll-interval', '1')
+    w.wait_until(lambda: w.closed(*jobs), what='the three jobs to be reported')
+    w.stop(started)
+    s.check(s.rc == 143, f'exit code {s.rc} after SIGTERM, expected 143; stderr: {tail(s.err)}')
+    s.expect_err('Stopping on a signal')
+    for job in jobs:
+        w.expect_ran_once(job)
+        s.expect_status(job, 'Succeeded')
+        oks = [r for r in w.results(job, 'AcknowledgeJob') if r['verdict'] == 'ok']
+        s.check(len(oks) == 1, f'job {job} acknowledged {len(oks)} times')
+    verdicts = {op: [r['verdict'] for r in s.records() if r['operation'] == op]
+                for op in ('PollForJobs', 'AcknowledgeJob')}
+    s.check(verdicts['PollForJobs'][:3] == ['ThrottlingException', 'ServiceUnavailable', 'ok'],
+            f'PollForJobs verdicts {verdicts["PollForJobs"]}')
+    s.check(verdicts['AcknowledgeJob'][:3] == ['ThrottlingException', 'ServiceUnavailable', 'ok'],
+            f'AcknowledgeJob verdicts {verdicts["AcknowledgeJob"]}')
+    w.expect_no_secret_leaked()
+
+
+@scenario('worker: a late acknowledge loses the job to a second worker, which runs it once')
+def worker_late_acknowledge(s):
+    w = Worker(s)
+    p = w.provider('WorkerLate')
+    w.register(p)
+    job = w.job(p, 'app')
+    # the first worker's AcknowledgeJob arrives after the dispatch timeout: the job has a new nonce by then
+    delay_ms = int((s.ctx.dispatch_timeout + 1.5) * 1000)
+    fault(s, kind='delay', operation='AcknowledgeJob', delayMs=delay_ms)
+    w.once(p, label='first')
+    s.expect_rc(0)
+    s.expect_err(f'Dropped job {job}', 'another worker has it')
+    s.check(w.ran().get(job) is None, 'the first worker ran the job it lost')
+    s.expect_status(job, 'Queued')
+    w.once(p, label='second')
+    s.expect_rc(0)
+    w.expect_ran_once(job, 'second')
+    s.expect_status(job, 'Succeeded')
+    state = s.ctx.referee.job(job)
+    s.check(state.get('redispatches') == 1, f'redispatches {state.get("redispatches")}, expected 1')
+    s.expect_verdicts(job, ['InvalidNonceException', 'ok', 'ok'])  # ack (late), ack, PutJobSuccessResult
+    w.expect_no_secret_leaked()
+
+
+# Run by a command: waits (at most 60 s) until the referee says the job is TimedOut.
+WAIT_FOR_TIMEOUT = '''
+import json, os, sys, time, urllib.request
+url = os.environ['REFEREE'] + '/_referee/jobs/' + os.environ['CODEPIPELINE_JOB_ID']
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    if json.loads(opener.open(url, timeout=10).read())['status'] == 'TimedOut':
+        sys.exit(0)
+    time.sleep(0.2)
+sys.exit(9)
+'''
+
+
+@scenario('worker: a job that times out while its command runs: the late result is reported as not delivered')
+def worker_timed_out(s):
+    w = Worker(s)
+    p = w.provider('WorkerTimeout')
+    w.register(p)
+    waiter = s.ctx.file(f'wait-for-timeout-{w.tag}.py', WAIT_FOR_TIMEOUT)
+    # long enough for a JVM to start and poll on a busy machine; the command then waits for the timeout
+    job = w.job(p, 'app', timeoutSeconds=10)
+    s.cli(*w.args(p, '--once', command=RECORDING_COMMAND + f'"$PYTHON" {waiter}\n'), endpoint=False,
+          env=dict(w.env('once'), PYTHON=sys.executable, REFEREE=s.ctx.referee.base))
+    s.expect_rc(1)
+    s.expect_err('the success result was not delivered', 'InvalidJobStateException')
+    w.expect_ran_once(job)
+    s.expect_status(job, 'TimedOut')
+    s.check([r['verdict'] for r in w.results(job, 'PutJobSuccessResult')] == ['InvalidJobStateException'],
+            f'PutJobSuccessResult verdicts {[r["verdict"] for r in w.results(job, "PutJobSuccessResult")]}')
+    w.expect_no_secret_leaked()
+
+
+@scenario('worker: a failing command is reported as JobFailed with the end of its output')
+def worker_command_fails(s):
+    w = Worker(s)
+    p = w.provider('WorkerFails')
+    w.register(p)
+    job = w.job(p, 'app')
+    w.once(p, command=RECORDING_COMMAND + 'i=0; while [ $i -lt 3000 ]; do echo "step $i – ü"; i=$((i+1)); done\n'
+                                          'echo "fatal: it broke" >&2\nexit 7\n')
+    s.expect_rc(0)
+    s.expect_err(f'Job {job}: sh exited with code 7', 'Reported failure for job ' + job)
+    s.check(f'[{job}] step 2999 – ü' in s.out and f'[{job}] fatal: it broke' in s.out,
+            f'the command\'s output is not on stdout with the job id: {tail(s.out)}')
+    w.expect_ran_once(job)
+    s.expect_status(job, 'Failed')
+    details = w.accepted_result(job).get('failureDetails', {})
+    message = details.get('message', '')
+    s.check(details.get('type') == 'JobFailed', f'failure type {details.get("type")}')
+    s.check(message.startswith('sh exited with code 7 after '), f'message starts {message[:80]!r}')
+    s.check(message.endswith('step 2999 – ü\nfatal: it broke'), f'message ends {message[-80:]!r}')
+    s.check(4900 < len(message) <= 5000, f'message of {len(message)} characters, expected close to 5000')
+    s.check(details.get('externalExecutionId'), 'no externalExecutionId')
+    w.expect_no_secret_leaked()
+
+
+@scenario('worker: a continuation token hands the action over to a follow-up job')
+def worker_follow_up(s):
+    w = Worker(s)
+    p = w.provider('WorkerFollow')
+    w.register(p)
+    job = w.job(p, 'app')
+    command = RECORDING_COMMAND + '''
+if [ -z "$CODEPIPELINE_CONTINUATION_TOKEN" ]; then
+  echo "phase-2" > "$CODEPIPELINE_OUTPUT_CONTINUATION_TOKEN_FILE"
+  : > "$CODEPIPELINE_OUTPUT_VARIABLES_FILE"
+else
+  echo "PHASE=$CODEPIPELINE_CONTINUATION_TOKEN" > "$CODEPIPELINE_OUTPUT_VARIABLES_FILE"
+fi
+'''
+    started = w.start(p, '--query', 'app', '--poll-interval', '1', command=command)
+    follow = {}
+
+    def done():
+        state = s.ctx.referee.job(job)
+        follow['id'] = state.get('followUpJobId')
+        return state['status'] == 'Succeeded' and follow['id'] and w.closed(follow['id'])
+    w.wait_until(done, what='the job and its follow-up job to be reported')
+    w.stop(started)
+    s.check(s.rc == 143, f'exit code {s.rc} after SIGTERM, expected 143; stderr: {tail(s.err)}')
+    first = w.accepted_result(job)
+    s.check(first.get('continuationToken') == 'phase-2' and 'outputVariables' not in first,
+            f'first result {first}')
+    if follow.get('id'):
+        second_id = follow['id']
+        s.expect_status(second_id, 'Succeeded')
+        second = w.accepted_result(second_id)
+        s.check(second.get('outputVariables') == {'PHASE': 'phase-2'} and 'continuationToken' not in second,
+                f'follow-up result {second}')
+        env = w.environment_of(second_id)
+        s.check(env.get('CODEPIPELINE_CONTINUATION_TOKEN') == 'phase-2', 'the follow-up command did not get '
+                                                                         'CODEPIPELINE_CONTINUATION_TOKEN')
+        s.check('CODEPIPELINE_CONTINUATION_TOKEN' not in w.environment_of(job), 'the first job got a token')
+        w.expect_ran_once(job)
+        w.expect_ran_once(second_id)
+        s.expect_err(f'Job {second_id}: started sh', 'a follow-up job')
+    w.expect_no_secret_leaked()
+
+
+@scenario('worker --journal: the job of a killed worker gets a failure when it starts again')
+def worker_journal(s):
+    w = Worker(s)
+    p = w.provider('WorkerJournal')
+    w.register(p)
+    job = w.job(p, 'app')
+    journal = os.path.join(w.dir, 'journal.json')
+    started = w.start(p, '--journal', journal, '--poll-interval', '1', label='killed',
+                      command=RECORDING_COMMAND + 'touch "$ENVDIR/../started"; sleep 60\n')
+    w.wait_until(lambda: os.path.exists(os.path.join(w.dir, 'started')), what='the command to start')
+    with open(journal, encoding='utf-8') as f:
+        text = f.read()
+    s.check(job in text and w.secret not in text, 'the journal does not hold the job, or holds the secret')
+    w.stop(started, sig=signal.SIGKILL)
+    kill_group(started[0], after_exit=True)  # the command too, as a machine that went down
+    s.expect_status(job, 'InProgress')
+    w.once(p, '--journal', journal, label='restarted')
+    s.expect_rc(0)
+    s.expect_err('reporting a failure for each', f'Reported failure for job {job}')
+    s.expect_status(job, 'Failed')
+    message = w.accepted_result(job).get('failureDetails', {}).get('message', '')
+    s.check('stopped before the command finished' in message, f'failure message {message!r}')
+    with open(journal, encoding='utf-8') as f:
+        s.check(job not in f.read(), 'the journal still holds the job')
+    w.expect_ran_once(job, 'killed')
+
+
+@scenario('worker: bad options refused before anything is sent')
+def worker_refused(s):
+    w = Worker(s)
+    s.cli('worker', '--category', 'Bild', '--provider', 'X', '--version', '1', '--once', '--', '/bin/true',
+          endpoint=False)
+    s.expect_rc(2)
+    s.expect_err("--category 'Bild' is not an action category", 'Source, Build, Deploy', 'Nothing was polled')
+    s.cli('worker', '--category', 'Build', '--provider', 'X', '--version', '1', '--max-jobs', '0', '--',
+          '/bin/true', endpoint=False)
+    s.expect_rc(2)
+    s.expect_err('--max-jobs 0 is not in 1-100', 'Nothing was polled')
+    s.cli('worker', '--category', 'Build', '--provider', 'X', '--version', '1', '--', 'no-such-command-' + w.tag,
+          endpoint=False)
+    s.expect_rc(2)
+    s.expect_err('was not found on the PATH')
+    s.expect_no_stdout()
+    s.expect_nothing_sent()
+
+
+@scenario('worker and create-action-type --help')
+def worker_help(s):
+    s.cli('worker', '--help', endpoint=False)
+    s.expect_rc(0)
+    for text in ('--category', '--provider', '--version', '--query', '--region', '--endpoint-url', '--max-jobs',
+                 '--poll-interval', '--once', '--journal', 'CODEPIPELINE_OUTPUT_VARIABLES_FILE',
+                 'CODEPIPELINE_OUTPUT_CONTINUATION_TOKEN_FILE', 'CODEPIPELINE_CONTINUATION_TOKEN', 'SIGTERM',
+                 'Exit codes:'):
+        s.check(text in s.out, f'worker --help does not document {text}')
+    s.cli('create-action-type', '--help', endpoint=False)
+    s.expect_rc(0)
+    for text in ('--jenkins-url', '--query-name', '--dry-run', 'CreateCustomActionType'):
+        s.check(text in s.out, f'create-action-type --help does not document {text}')
+    s.expect_nothing_sent()
+
+
+@scenario('create-action-type: --dry-run, then created, then listed by ListActionTypes for the worker')
+def create_action_type(s):
+    w = Worker(s)
+    p = w.provider('Created')
+    base = ['create-action-type', '--category', 'Build', '--provider', p, '--version', '1',
+            '--jenkins-url', 'https://jenkins.example.com/ci']
+    s.cli(*base, '--dry-run', key=None)
+    s.expect_rc(0)
+    s.expect_err('Dry run: nothing sent')
+    try:
+        dry = json.loads(s.out)
+    except ValueError:
+        dry = {}
+        s.check(False, f'--dry-run printed no JSON: {s.out[:200]!r}')
+    s.check(dry.get('settings', {}).get('entityUrlTemplate')
+            == 'https://jenkins.example.com/ci/codepipeline/project/{Config:ProjectName}', f'dry run {dry}')
+    s.expect_nothing_sent()
+    s.cli(*base)
+    s.expect_rc(0)
+    s.expect_err(f'Created custom action type Build/Custom/{p}/1 in us-east-1')
+    try:
+        created = json.loads(s.out).get('actionType', {})
+    except ValueError:
+        created = {}
+        s.check(False, f'stdout is not JSON: {s.out[:200]!r}')
+    s.check(created.get('id') == {'category': 'Build', 'owner': 'Custom', 'provider': p, 'version': '1'},
+            f'created type {created}')
+    recs = [r for r in s.records() if r['operation'] == 'CreateCustomActionType']
+    s.check(len(recs) == 1 and recs[0]['verdict'] == 'ok', f'CreateCustomActionType {[r["verdict"] for r in recs]}')
+    s.cli(*base)
+    s.expect_rc(1)
+    s.expect_err('ValidationException', 'already exists')
+    # a job of the new type: the worker asks ListActionTypes which properties are secret, finds the type, and
+    # passes ProjectName on
+    job = w.job(p, 'app')
+    w.once(p, '--query', 'ProjectName=app')
+    s.expect_rc(0)
+    listed = [r for r in s.records() if r['operation'] == 'ListActionTypes']
+    s.check(listed and listed[-1]['verdict'] == 'ok' and any(
+        t['id']['provider'] == p for t in listed[-1]['response'].get('actionTypes', [])),
+        'ListActionTypes did not list the created type')
+    s.check(w.environment_of(job).get('CODEPIPELINE_CONFIG_ProjectName') == 'app',
+            'the worker did not pass ProjectName of the created type on')
+    s.expect_status(job, 'Succeeded')
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--base-url', required=True, help='the referee, http://127.0.0.1:PORT')
     p.add_argument('--jar', required=True, help='cli/target/codepipeline-job.jar')
     p.add_argument('--java', default=os.environ.get('JAVA', 'java'))
     p.add_argument('--only', help='run only scenarios whose name contains this text')
+    p.add_argument('--dispatch-timeout', type=float, default=30.0,
+                   help="the referee's --dispatch-timeout in seconds (the late-acknowledge scenario waits longer)")
     a = p.parse_args()
     referee = Referee(a.base_url)
     passed = failed = 0
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix='conformance-') as workdir:
-        ctx = Context(referee, Cli(os.path.abspath(a.jar), a.base_url, a.java, workdir), workdir)
+        ctx = Context(referee, Cli(os.path.abspath(a.jar), a.base_url, a.java, workdir), workdir,
+                      a.dispatch_timeout)
         for name, fn in SCENARIOS:
             if a.only and a.only not in name:
                 continue
+            s = None
             try:
                 referee.admin('DELETE', 'faults')
                 s = Scenario(ctx, name)
@@ -764,6 +1251,8 @@ def main():
                 if not isinstance(e, Failed):
                     traceback.print_exc(file=sys.stderr)
             finally:
+                for cleanup in (s.cleanups if s else []):
+                    cleanup()
                 try:
                     referee.admin('DELETE', 'faults')
                 except Failed:

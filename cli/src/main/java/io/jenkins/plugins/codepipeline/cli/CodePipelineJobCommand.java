@@ -1,6 +1,7 @@
 package io.jenkins.plugins.codepipeline.cli;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,21 +10,24 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
-/** {@code codepipeline-job}: the top command, which only holds the two subcommands. */
+/** {@code codepipeline-job}: the top command, which only holds the subcommands. */
 @Command(name = "codepipeline-job", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        header = "Report the result of an AWS CodePipeline custom-action job.",
-        synopsisSubcommandLabel = "(success | failure)",
+        header = "Work on AWS CodePipeline custom-action jobs: report their results, or take and run them.",
+        synopsisSubcommandLabel = "(success | failure | worker | create-action-type)",
         description = {
-            "Sends PutJobSuccessResult or PutJobFailureResult for a job that this worker got from CodePipeline.",
+            "success and failure send PutJobSuccessResult or PutJobFailureResult for a job that this worker got "
+                    + "from CodePipeline. worker polls for the jobs of a custom action type and runs a command for "
+                    + "each; create-action-type creates such a type. See 'codepipeline-job COMMAND --help'.",
             "",
             "Credentials come from the AWS SDK's default chain: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and "
                     + "AWS_SESSION_TOKEN, Java system properties, the profile AWS_PROFILE of ~/.aws/credentials "
                     + "and ~/.aws/config (static keys or credential_process), then container and instance "
                     + "metadata. SSO and web-identity profiles are not supported: export their credentials first.",
             "",
-            "stdout gets the AWS request id of the last answered request (exit codes 0 and 3), or the request body "
-                    + "with --dry-run; everything else goes to stderr."},
-        exitCodeListHeading = "%nExit codes:%n",
+            "success and failure print on stdout the AWS request id of the last answered request (exit codes 0 "
+                    + "and 3), or the request body with --dry-run; everything else goes to stderr."},
+        exitCodeListHeading = "%nExit codes of success and failure (worker and create-action-type: see their "
+                + "--help):%n",
         exitCodeList = {
             "0:the result was delivered",
             "1:CodePipeline refused the result, or it could not be delivered",
@@ -42,7 +46,11 @@ final class CodePipelineJobCommand implements Callable<Integer> {
     static CommandLine commandLine(CliEnvironment env, PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(new CodePipelineJobCommand())
                 .addSubcommand(new SuccessCommand(env))
-                .addSubcommand(new FailureCommand(env));
+                .addSubcommand(new FailureCommand(env))
+                .addSubcommand(new WorkerCommand(env, Clock.systemUTC()))
+                .addSubcommand(new CreateActionTypeCommand(env));
+        // worker ... -- sh -c '...': everything from COMMAND on is COMMAND's, even without the --
+        commandLine.getSubcommands().get("worker").setStopAtPositional(true);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setParameterExceptionHandler(CodePipelineJobCommand::usageError);
@@ -60,7 +68,8 @@ final class CodePipelineJobCommand implements Callable<Integer> {
         PrintWriter err = cmd.getErr();
         err.println(e.getMessage());
         UnmatchedArgumentException.printSuggestions(e, err);
-        err.println("Nothing was sent. See '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+        err.println((cmd.getCommandSpec().name().equals("worker") ? "Nothing was polled." : "Nothing was sent.")
+                + " See '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
         err.flush();
         return ExitCodes.REFUSED_LOCALLY;
     }

@@ -22,6 +22,12 @@ final class StderrListener implements ReportListener {
 
     @Override
     public void retrying(Attempt failed, int maxAttempts, Duration delay) {
+        err.println(retryLine(failed, maxAttempts, delay));
+        err.flush();
+    }
+
+    /** {@code Attempt 1 of 5 failed (ThrottlingException: Rate exceeded); retrying in 0.4 s} */
+    static String retryLine(Attempt failed, int maxAttempts, Duration delay) {
         StringBuilder line = new StringBuilder("Attempt ").append(failed.number()).append(" of ").append(maxAttempts);
         if (failed.answered()) {
             line.append(" failed (").append(failed.errorCode()).append(": ").append(failed.detail());
@@ -33,7 +39,6 @@ final class StderrListener implements ReportListener {
         }
         line.append("); retrying in ").append(String.format(Locale.ROOT, "%.1f", delay.toMillis() / 1000.0))
                 .append(" s");
-        err.println(line);
-        err.flush();
+        return line.toString();
     }
 }

@@ -22,6 +22,24 @@ class HelpTest {
             "--external-execution-id", "--region", "--endpoint-url", "--dry-run", "--truncate-long-text",
             "--max-attempts", "--timeout", "--help", "--version");
 
+    private static final List<String> WORKER_OPTIONS = List.of("--category", "--provider", "--version", "--query",
+            "--region", "--endpoint-url", "--max-attempts", "--timeout", "--max-jobs", "--poll-interval", "--once",
+            "--journal", "--help");
+    private static final List<String> CREATE_ACTION_TYPE_OPTIONS = List.of("--category", "--provider", "--version",
+            "--jenkins-url", "--query-name", "--region", "--endpoint-url", "--max-attempts", "--timeout", "--dry-run",
+            "--help");
+
+    @Test
+    void createActionTypeHelpDocumentsEveryOption() {
+        Run run = cli.run("create-action-type", "--help");
+        assertEquals(0, run.exitCode());
+        for (String option : CREATE_ACTION_TYPE_OPTIONS) {
+            assertTrue(run.out().contains(option), () -> option + " missing from\n" + run.out());
+        }
+        assertTrue(run.out().contains("Default: ProjectName"), run.out());
+        assertTrue(run.out().contains("codepipeline/build/{ExternalExecutionId}"), run.out());
+    }
+
     @Test
     void successHelpDocumentsEveryOptionWithDefaults() {
         Run run = cli.run("success", "--help");
@@ -53,6 +71,8 @@ class HelpTest {
                 new java.io.PrintWriter(new java.io.StringWriter()));
         check(commandLine.getSubcommands().get("success"), SUCCESS_OPTIONS);
         check(commandLine.getSubcommands().get("failure"), FAILURE_OPTIONS);
+        check(commandLine.getSubcommands().get("worker"), WORKER_OPTIONS);
+        check(commandLine.getSubcommands().get("create-action-type"), CREATE_ACTION_TYPE_OPTIONS);
     }
 
     private static void check(CommandLine command, List<String> expected) {
@@ -69,8 +89,10 @@ class HelpTest {
     void topLevelHelpListsTheSubcommandsAndExitCodes() {
         Run run = cli.run("--help");
         assertEquals(0, run.exitCode());
-        assertTrue(run.out().contains("success") && run.out().contains("failure"), run.out());
-        assertTrue(run.out().contains("Exit codes:"), run.out());
+        for (String command : List.of("success", "failure", "worker", "create-action-type")) {
+            assertTrue(run.out().contains(command), () -> command + " missing from\n" + run.out());
+        }
+        assertTrue(run.out().contains("Exit codes of success and failure"), run.out());
     }
 
     @Test
