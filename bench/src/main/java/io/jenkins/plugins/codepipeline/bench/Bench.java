@@ -177,6 +177,22 @@ final class Bench {
             }
             System.out.println("[" + name + "] " + headline + " | target " + target + " | " + verdict);
         }
+
+        /**
+         * A correctness failure (not a slow figure): writes what was measured with the reason, but no summary row,
+         * so bench/run reports the section FAILED, and throws.
+         */
+        IllegalStateException fail(String reason) {
+            md.append("**FAILED**: ").append(reason).append("\n\n");
+            try {
+                Files.createDirectories(workDir());
+                Files.writeString(workDir().resolve(name + ".md"), md.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            System.out.println("[" + name + "] FAILED: " + reason);
+            throw new IllegalStateException(reason);
+        }
     }
 
     // ------------------------------------------------------------------ child processes

@@ -96,7 +96,7 @@ public final class HeapProbe {
     }
 
     /** class name → {instances, bytes} of the live heap. */
-    private static Map<String, long[]> histogram() throws Exception {
+    static Map<String, long[]> histogram() throws Exception {
         String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
                 new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
                 new Object[] {new String[0]}, new String[] {String[].class.getName()});
