@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -158,11 +158,15 @@ public final class CodePipelineClientCache implements AutoCloseable {
     private ScheduledExecutorService timers() {
         if (timers == null) {
             AtomicLong threads = new AtomicLong();
-            timers = Executors.newScheduledThreadPool(2, task -> {
+            ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, task -> {
                 Thread thread = new Thread(task, "codepipeline-client-timer-" + threads.incrementAndGet());
                 thread.setDaemon(true);
                 return thread;
             });
+            // Every call schedules its attempt timeout and cancels it when answered: without this, a poller's
+            // cancelled timeouts stay queued for their whole 30 s.
+            pool.setRemoveOnCancelPolicy(true);
+            timers = pool;
         }
         return timers;
     }
