@@ -204,6 +204,25 @@ public class CodePipelineJobResultPublisher extends Notifier implements SimpleBu
         String externalId = externalExecutionId != null ? env.expand(externalExecutionId)
                 : JobResultSender.defaultExternalExecutionId(run);
         JobResult jobResult;
+        try {
+            jobResult = result(run, env, workspace, listener, result, success, resolvedJobId, externalId);
+        } catch (IOException | RuntimeException e) {
+            // Failed before sending (for example a missing variables file): the build's own job still gets a failure
+            // with this reason at completion, rather than a success.
+            JobResultSender.recordStepFailure(run, resolvedJobId, e.getMessage(), listener.getLogger());
+            throw e;
+        }
+        ReportOutcome outcome = JobResultSender.send(run, listener, env, new JobResultSender.Request(jobResult,
+                env.expand(region), env.expand(credentialsId), env.expand(endpointUrl), truncateLongText,
+                logOutputVariableValues, SYMBOL));
+        if (outcome.status() == ReportOutcome.Status.DELIVERED_ANSWER_LOST) {
+            run.setResult(Result.UNSTABLE);
+        }
+    }
+
+    private JobResult result(Run<?, ?> run, EnvVars env, FilePath workspace, TaskListener listener, Result result,
+            boolean success, String resolvedJobId, String externalId) throws IOException, InterruptedException {
+        JobResult jobResult;
         if (success) {
             jobResult = SuccessResult.builder().jobId(resolvedJobId)
                     .executionDetails(ExecutionDetails.builder()
@@ -221,12 +240,7 @@ public class CodePipelineJobResultPublisher extends Notifier implements SimpleBu
                             + (root == null ? "" : ": " + root + run.getUrl()))
                     .externalExecutionId(externalId).build();
         }
-        ReportOutcome outcome = JobResultSender.send(run, listener, env, new JobResultSender.Request(jobResult,
-                env.expand(region), env.expand(credentialsId), env.expand(endpointUrl), truncateLongText,
-                logOutputVariableValues, SYMBOL));
-        if (outcome.status() == ReportOutcome.Status.DELIVERED_ANSWER_LOST) {
-            run.setResult(Result.UNSTABLE);
-        }
+        return jobResult;
     }
 
     private List<OutputVariable> expanded(EnvVars env) {

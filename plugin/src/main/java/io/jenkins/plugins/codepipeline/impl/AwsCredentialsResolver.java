@@ -77,6 +77,36 @@ public final class AwsCredentialsResolver {
     }
 
     /**
+     * The credentials of a job worker's automatic report for a build: looked up in the build's job as the trigger
+     * looked them up when it polled the job (folder credentials included, with the system's authority), so that an
+     * automatic report does not depend on what the build itself may see (an Authorize Project setup, for example);
+     * the use is tracked on the build, once per build and credential.
+     *
+     * @param credentialsId the id, or null for the controller's credentials
+     * @param source        where the id came from, for messages
+     */
+    public static AwsCredentialsProvider resolveAsTrigger(Run<?, ?> run, @CheckForNull String credentialsId,
+            String source, boolean allowControllerCredentials) throws AbortException {
+        String id = Util.fixEmptyAndTrim(credentialsId);
+        if (id == null) {
+            return controllerCredentials(allowControllerCredentials);
+        }
+        IdCredentials credentials = CredentialsMatchers.firstOrNull(
+                CredentialsProvider.lookupCredentialsInItem(IdCredentials.class, run.getParent(), ACL.SYSTEM2,
+                        List.of()),
+                CredentialsMatchers.withId(id));
+        if (credentials == null) {
+            throw new AbortException("Credentials '" + id + "' (" + source + ") were not found: no credentials with "
+                    + "this id are visible to " + run.getParent().getFullName() + ". They must be global, or belong "
+                    + "to one of the job's folders.");
+        }
+        if (TRACKED.add(run.getRootDir().getAbsolutePath() + "\u0000" + id)) {
+            CredentialsProvider.track(run, credentials);
+        }
+        return toProvider(credentials, id, allowControllerCredentials);
+    }
+
+    /**
      * Like {@link #resolve(Run, String, String, boolean)} where there is no build: a CodePipeline job whose build
      * never ran (a cancelled queue item, a deleted Jenkins job, a restart). The id is looked up in the item's context
      * (its folders' credentials, then global ones) with the system's authority, as the job worker's trigger looked
@@ -103,7 +133,12 @@ public final class AwsCredentialsResolver {
         return toProvider(credentials, id, allowControllerCredentials);
     }
 
-    private static AwsCredentialsProvider controllerCredentials(boolean allowControllerCredentials)
+    /**
+     * The controller's own AWS credentials (the SDK's default chain, made once), when an administrator allowed them.
+     *
+     * @throws AbortException saying how to give credentials, or how to allow the controller's
+     */
+    public static AwsCredentialsProvider controllerCredentials(boolean allowControllerCredentials)
             throws AbortException {
         if (!allowControllerCredentials) {
             throw new AbortException("No AWS credentials for the report: give credentialsId (AWS credentials, or "
@@ -113,7 +148,18 @@ public final class AwsCredentialsResolver {
         return ControllerCredentials.PROVIDER;
     }
 
-    private static AwsCredentialsProvider toProvider(IdCredentials credentials, String id,
+    /**
+     * What signs requests with {@code credentials}: AWS credentials (which may assume a role: every resolve then
+     * calls STS, so callers resolve once per report or cache the session), or username/password holding an access
+     * key id and a secret access key. Shared by the reports and the trigger's polls.
+     *
+     * @param credentials                the credentials found for {@code id}
+     * @param id                         their id, for messages
+     * @param allowControllerCredentials whether AWS credentials with blank keys may assume their role with the
+     *                                   controller's own credentials
+     * @throws AbortException when they cannot sign (wrong type, blank keys), saying what to do
+     */
+    public static AwsCredentialsProvider toProvider(IdCredentials credentials, String id,
             boolean allowControllerCredentials) throws AbortException {
         if (credentials instanceof AmazonWebServicesCredentials aws) {
             checkRoleOnly(aws, id, allowControllerCredentials);
@@ -137,7 +183,7 @@ public final class AwsCredentialsResolver {
         }
         throw new AbortException("Credentials '" + id + "' are " + credentials.getDescriptor().getDisplayName()
                 + "; a report needs AWS credentials, or username/password with the access key id as user name and "
-                + "the secret access key as password.");
+                + "the secret access key as password (so does the trigger's polling).");
     }
 
     private static void checkRoleOnly(AmazonWebServicesCredentials aws, String id, boolean allowControllerCredentials)

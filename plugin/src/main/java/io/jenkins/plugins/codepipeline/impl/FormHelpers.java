@@ -46,6 +46,37 @@ public final class FormHelpers {
     }
 
     /**
+     * Whether the current user may configure the item (administer Jenkins when there is none). A form check answers
+     * only then: the Snippet Generator and the Declarative Directive Generator show the forms to readers of the job,
+     * whose checks get an empty {@link FormValidation#ok()} rather than a 403 (the checks stay {@code @POST}).
+     */
+    public static boolean mayConfigure(@CheckForNull Item item) {
+        return item == null ? Jenkins.get().hasPermission(Jenkins.ADMINISTER) : item.hasPermission(Item.CONFIGURE);
+    }
+
+    /**
+     * The region check of the connection settings, as every form (steps, freestyle action, trigger) makes it: for
+     * those who may configure {@code item}, else nothing to say.
+     */
+    public static FormValidation checkRegion(@CheckForNull Item item, @CheckForNull String value) {
+        return mayConfigure(item) ? checkRegion(value) : FormValidation.ok();
+    }
+
+    /** The endpoint check of the connection settings: see {@link #checkRegion(Item, String)}. */
+    public static FormValidation checkEndpointUrl(@CheckForNull Item item, @CheckForNull String value) {
+        return mayConfigure(item) ? checkEndpointUrl(value) : FormValidation.ok();
+    }
+
+    /**
+     * The region list of the connection settings, as every form shows it: a fixed list, for readers of the item
+     * (the Snippet Generator); {@code emptyLabel} says what a blank region means there.
+     */
+    public static ListBoxModel regionItems(@CheckForNull Item item, @CheckForNull String current, String emptyLabel) {
+        checkReadPermission(item);
+        return regionItems(current, emptyLabel);
+    }
+
+    /**
      * Reading the job, or Jenkins when there is no job: enough for the fixed lists of the steps' forms (regions,
      * failure types, file formats), which the Snippet Generator shows to anyone who may read the job.
      */

@@ -115,14 +115,29 @@ public final class JobResultSender {
         try {
             return sendChecked(run, listener, environment, request, ownJob);
         } catch (AbortException e) {
-            if (ownJob != null && !ownJob.isReported()) {
-                // At completion the automatic report sends a failure with this reason, rather than leaving the
-                // pipeline to wait for the job to time out.
-                ownJob.recordStepFailure(e.getMessage());
-                saveQuietly(run, listener.getLogger());
-            }
+            recordStepFailure(run, result.jobId(), e.getMessage(), listener.getLogger());
             throw e;
         }
+    }
+
+    /**
+     * Records that a report step or the freestyle action failed for the build's own CodePipeline job (before or
+     * while sending): at completion the automatic report sends a failure with this reason, rather than a success (a
+     * failure the Jenkinsfile caught) or nothing (the pipeline waiting for the job to time out). Saves the build once.
+     * Nothing for another job, or when the job was reported already.
+     *
+     * @param jobId the job the step reported (resolved as the step resolves it), or null
+     * @return whether it was recorded
+     */
+    public static boolean recordStepFailure(Run<?, ?> run, @CheckForNull String jobId, @CheckForNull String reason,
+            PrintStream log) {
+        CodePipelineJobAction ownJob = run.getAction(CodePipelineJobAction.class);
+        if (ownJob == null || jobId == null || !ownJob.getJobId().equals(jobId) || ownJob.isReported()) {
+            return false;
+        }
+        ownJob.recordStepFailure(reason == null || reason.isBlank() ? "the report step failed" : reason);
+        saveQuietly(run, log);
+        return true;
     }
 
     private static ReportOutcome sendChecked(Run<?, ?> run, TaskListener listener, Map<String, String> environment,
@@ -221,7 +236,8 @@ public final class JobResultSender {
      * Sends a result for a CodePipeline job with the job's own connection, as the job worker does when a build ends
      * (or cannot run): no arguments, no environment. Does not save the build or touch its actions.
      *
-     * @param run     the build, whose context the credentials are looked up in; null when there is none
+     * @param run     the build, whose job the credentials are looked up in (as the system, like the trigger); null
+     *                when there is none
      * @param context where to look the credentials up when there is no build (the job, or a folder); null: globally
      * @param log     the build log, or null
      * @return the outcome, delivered or not
@@ -246,8 +262,11 @@ public final class JobResultSender {
             credentialsId = global.getDefaultCredentialsId();
             source = "global configuration";
         }
+        // Looked up as the trigger looked them up when it polled the job (in the job, as the system), not as the
+        // build: an Authorize Project setup must not lose the job's result.
         AwsCredentialsProvider credentials = run != null
-                ? AwsCredentialsResolver.resolve(run, credentialsId, source, global.isAllowControllerCredentials())
+                ? AwsCredentialsResolver.resolveAsTrigger(run, credentialsId, source,
+                        global.isAllowControllerCredentials())
                 : AwsCredentialsResolver.resolve(context, credentialsId, source, global.isAllowControllerCredentials());
         if (log != null) {
             log.println(PREFIX + "Reporting " + kind(result) + " for job " + result.jobId() + " to "

@@ -9,6 +9,7 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.codepipeline.AbstractCodePipelineJobStep;
 import io.jenkins.plugins.codepipeline.core.JobResult;
 import io.jenkins.plugins.codepipeline.core.ReportOutcome;
+import java.io.IOException;
 import org.jenkinsci.plugins.workflow.actions.WarningAction;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -41,8 +42,17 @@ public final class ReportStepExecution extends SynchronousNonBlockingStepExecuti
         if (environment == null) {
             environment = new EnvVars();
         }
-        FilePath workspace = step.needsWorkspace() ? getContext().get(FilePath.class) : null;
-        JobResult result = step.toResult(run, environment, workspace, jobId, listener);
+        JobResult result;
+        try {
+            FilePath workspace = step.needsWorkspace() ? getContext().get(FilePath.class) : null;
+            result = step.toResult(run, environment, workspace, jobId, listener);
+        } catch (IOException | RuntimeException e) {
+            // A step that fails before it sends (a missing variables file, a duplicate variable, a bad
+            // revisionCreated) still fails the build's own job at completion, even when the Jenkinsfile catches it.
+            JobResultSender.recordStepFailure(run, jobId, e.getMessage(), listener.getLogger());
+            throw e;
+        }
+        // send records its own failures the same way.
         ReportOutcome outcome = JobResultSender.send(run, listener, environment, new JobResultSender.Request(result,
                 step.getRegion(), step.getCredentialsId(), step.getEndpointUrl(), step.isTruncateLongText(),
                 step.logsOutputVariableValues(), step.getDescriptor().getFunctionName()));

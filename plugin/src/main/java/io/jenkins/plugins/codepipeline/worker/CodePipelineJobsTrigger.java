@@ -318,8 +318,7 @@ public class CodePipelineJobsTrigger extends Trigger<Job<?, ?>> {
 
         @POST
         public ListBoxModel doFillRegionItems(@AncestorInPath Item item, @QueryParameter String region) {
-            FormHelpers.checkReadPermission(item);
-            return FormHelpers.regionItems(region, Messages.CodePipelineJobsTrigger_RegionDefault());
+            return FormHelpers.regionItems(item, region, Messages.CodePipelineJobsTrigger_RegionDefault());
         }
 
         @POST
@@ -330,7 +329,9 @@ public class CodePipelineJobsTrigger extends Trigger<Job<?, ?>> {
         @POST
         public FormValidation doCheckCredentialsId(@AncestorInPath Item item, @QueryParameter String value) {
             if (Util.fixEmptyAndTrim(value) == null) {
-                FormHelpers.checkConfigurePermission(item);
+                if (!FormHelpers.mayConfigure(item)) {
+                    return FormValidation.ok();
+                }
                 CodePipelineJobWorkerConfiguration global = CodePipelineJobWorkerConfiguration.get();
                 if (Util.fixEmptyAndTrim(global.getDefaultCredentialsId()) == null
                         && !global.isAllowControllerCredentials()) {
@@ -343,25 +344,33 @@ public class CodePipelineJobsTrigger extends Trigger<Job<?, ?>> {
 
         @POST
         public FormValidation doCheckCategory(@AncestorInPath Item item, @QueryParameter String value) {
-            FormHelpers.checkConfigurePermission(item);
+            if (!FormHelpers.mayConfigure(item)) {
+                return FormValidation.ok(); // a reader in the Directive Generator: nothing to say
+            }
             return checkActionType(value, "Jenkins", "1");
         }
 
         @POST
         public FormValidation doCheckProvider(@AncestorInPath Item item, @QueryParameter String value) {
-            FormHelpers.checkConfigurePermission(item);
+            if (!FormHelpers.mayConfigure(item)) {
+                return FormValidation.ok(); // a reader in the Directive Generator: nothing to say
+            }
             return checkActionType("Build", value, "1");
         }
 
         @POST
         public FormValidation doCheckVersion(@AncestorInPath Item item, @QueryParameter String value) {
-            FormHelpers.checkConfigurePermission(item);
+            if (!FormHelpers.mayConfigure(item)) {
+                return FormValidation.ok(); // a reader in the Directive Generator: nothing to say
+            }
             return checkActionType("Build", "Jenkins", value);
         }
 
         @POST
         public FormValidation doCheckQueryPropertyName(@AncestorInPath Item item, @QueryParameter String value) {
-            FormHelpers.checkConfigurePermission(item);
+            if (!FormHelpers.mayConfigure(item)) {
+                return FormValidation.ok(); // a reader in the Directive Generator: nothing to say
+            }
             try {
                 new JobQuery(value, null);
                 return FormValidation.ok();
@@ -379,7 +388,9 @@ public class CodePipelineJobsTrigger extends Trigger<Job<?, ?>> {
                 @QueryParameter String queryPropertyName, @QueryParameter String category,
                 @QueryParameter String provider, @QueryParameter String version, @QueryParameter String region,
                 @QueryParameter String endpointUrl) {
-            FormHelpers.checkConfigurePermission(item);
+            if (!FormHelpers.mayConfigure(item)) {
+                return FormValidation.ok(); // a reader in the Directive Generator: nothing to say
+            }
             try {
                 new JobQuery(queryPropertyName, value);
             } catch (IllegalArgumentException e) {
@@ -399,25 +410,27 @@ public class CodePipelineJobsTrigger extends Trigger<Job<?, ?>> {
 
         @POST
         public FormValidation doCheckRegion(@AncestorInPath Item item, @QueryParameter String value) {
-            FormHelpers.checkConfigurePermission(item);
-            return FormHelpers.checkRegion(value);
+            return FormHelpers.checkRegion(item, value);
         }
 
         @POST
         public FormValidation doCheckEndpointUrl(@AncestorInPath Item item, @QueryParameter String value) {
-            FormHelpers.checkConfigurePermission(item);
-            return FormHelpers.checkEndpointUrl(value);
+            return FormHelpers.checkEndpointUrl(item, value);
         }
 
         @POST
         public FormValidation doCheckMaxJobsInFlight(@AncestorInPath Item item, @QueryParameter String value) {
-            FormHelpers.checkConfigurePermission(item);
+            if (!FormHelpers.mayConfigure(item)) {
+                return FormValidation.ok(); // a reader in the Directive Generator: nothing to say
+            }
             return FormHelpers.checkIntegerRange(value, 1, MAX_JOBS_IN_FLIGHT_LIMIT);
         }
 
         @POST
         public FormValidation doCheckBranches(@AncestorInPath Item item, @QueryParameter String value) {
-            FormHelpers.checkConfigurePermission(item);
+            if (!FormHelpers.mayConfigure(item)) {
+                return FormValidation.ok(); // a reader in the Directive Generator: nothing to say
+            }
             if (Util.fixEmptyAndTrim(value) == null) {
                 return FormValidation.ok(Messages.CodePipelineJobsTrigger_PrimaryBranchOnly());
             }

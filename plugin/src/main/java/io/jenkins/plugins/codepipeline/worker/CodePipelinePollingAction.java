@@ -5,6 +5,7 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.Util;
 import hudson.model.Action;
+import hudson.model.Item;
 import hudson.model.Job;
 import hudson.model.Run;
 import io.jenkins.plugins.codepipeline.core.worker.JobJournal;
@@ -15,8 +16,11 @@ import io.jenkins.plugins.codepipeline.worker.build.InFlightJobs;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import jenkins.model.TransientActionFactory;
 
 /**
@@ -27,6 +31,11 @@ import jenkins.model.TransientActionFactory;
 public final class CodePipelinePollingAction implements Action {
     /** How far back the page looks for the build of a job that is no longer in flight. */
     static final int MAX_BUILDS_SEARCHED = 30;
+    /** An access key id after the words that name it in the poller's and reporter's messages. */
+    private static final Pattern NAMED_KEY_ID = Pattern.compile("(access key (?:id )?)([A-Za-z0-9]{4})[A-Za-z0-9]+");
+    /** The forms of AWS access key ids (long-term, session, and the other unique-id prefixes). */
+    private static final Pattern BARE_KEY_ID =
+            Pattern.compile("\\b(AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|AGPA|ABIA|ACCA)[A-Z0-9]{12,}\\b");
     private final Job<?, ?> job;
 
     CodePipelinePollingAction(Job<?, ?> job) {
@@ -63,7 +72,7 @@ public final class CodePipelinePollingAction implements Action {
     /** One row per trigger of the job. */
     public List<TriggerRow> getTriggers() {
         List<TriggerRow> rows = new ArrayList<>();
-        for (TriggerRegistry.Evaluation evaluation : TriggerRegistry.get().evaluate(job)) {
+        for (TriggerRegistry.Evaluation evaluation : TriggerRegistry.get().current(job)) {
             rows.add(new TriggerRow(evaluation, ControllerPoller.get().health(evaluation.key())));
         }
         return rows;
@@ -91,7 +100,7 @@ public final class CodePipelinePollingAction implements Action {
             return null;
         }
         if (outcome.failed()) {
-            return Messages.CodePipelinePollingAction_Failed(outcome.errorMessage());
+            return Messages.CodePipelinePollingAction_Failed(forViewer(outcome.errorMessage()));
         }
         return Messages.CodePipelinePollingAction_Succeeded(outcome.acknowledged().size(), outcome.dropped().size());
     }
@@ -138,17 +147,18 @@ public final class CodePipelinePollingAction implements Action {
         if (status == null) {
             return List.of();
         }
-        List<JobJournal.Entry> inFlight = InFlightJobs.get().entries();
+        Map<String, JobJournal.Entry> inFlight = new HashMap<>();
+        for (JobJournal.Entry entry : InFlightJobs.get().entries()) {
+            inFlight.put(entry.jobId(), entry);
+        }
         List<ReceivedRow> rows = new ArrayList<>();
         for (JobPollingStatus.Received received : status.receivedJobs()) {
-            for (JobJournal.Entry entry : inFlight) {
-                if (entry.jobId().equals(received.getJobId())) {
-                    received.update(entry.buildNumber(), entry.state().name());
-                }
-            }
-            boolean stillInFlight = inFlight.stream().anyMatch(e -> e.jobId().equals(received.getJobId()));
-            if (!stillInFlight && !"FINISHED".equals(received.getState())) {
-                received.update(findBuild(received.getJobId()), "FINISHED");
+            JobJournal.Entry entry = inFlight.get(received.getJobId());
+            if (entry != null) {
+                // once a result was sent (or could not be), the state says so; the build number still follows
+                received.update(entry.buildNumber(), received.isSettled() ? null : entry.state().name());
+            } else if (received.lookUpOnce()) {
+                received.update(findBuild(received.getJobId()), received.isSettled() ? null : "FINISHED");
             }
             rows.add(new ReceivedRow(received, job));
         }
@@ -170,9 +180,35 @@ public final class CodePipelinePollingAction implements Action {
         return 0;
     }
 
-    public List<JobPollingStatus.Event> getEvents() {
+    /** The polling log, newest first; access key ids masked for those who may not configure the job. */
+    public List<EventRow> getEvents() {
         JobPollingStatus status = status();
-        return status == null ? List.of() : status.events();
+        if (status == null) {
+            return List.of();
+        }
+        boolean full = job.hasPermission(Item.CONFIGURE);
+        List<EventRow> rows = new ArrayList<>();
+        for (JobPollingStatus.Event e : status.events()) {
+            rows.add(new EventRow(e.at(), e.warning(), full ? e.text() : maskAccessKeyIds(e.text())));
+        }
+        return rows;
+    }
+
+    /**
+     * Poll errors name the access key id that signed the call, as AWS does: whoever may configure the job sees it,
+     * other readers of the job see only its first four characters (its kind: AKIA, ASIA...).
+     */
+    private String forViewer(String text) {
+        return job.hasPermission(Item.CONFIGURE) ? text : maskAccessKeyIds(text);
+    }
+
+    /** "access key AKIAIOSFODNN7EXAMPLE" and any bare AWS access key id become "AKIA****". */
+    static String maskAccessKeyIds(@CheckForNull String text) {
+        if (text == null) {
+            return null;
+        }
+        String masked = NAMED_KEY_ID.matcher(text).replaceAll("$1$2****");
+        return BARE_KEY_ID.matcher(masked).replaceAll("$1****");
     }
 
     static String ago(@CheckForNull Instant at) {
@@ -247,8 +283,9 @@ public final class CodePipelinePollingAction implements Action {
             return id == null ? Messages.CodePipelinePollingAction_ControllerCredentials() : id;
         }
 
+        /** The trigger's maxJobsInFlight, as the poller applies it (at most 2 without concurrent builds). */
         public int getMaxJobsInFlight() {
-            return evaluation.trigger().getMaxJobsInFlight();
+            return ControllerPoller.roomLimit(evaluation.job(), evaluation.trigger().getMaxJobsInFlight());
         }
 
         public boolean isPolling() {
@@ -263,6 +300,31 @@ public final class CodePipelinePollingAction implements Action {
 
         public boolean isFailing() {
             return health != null && health.failing();
+        }
+    }
+
+    /** One line of the polling log (a public class: the page's expressions reach only public classes). */
+    public static final class EventRow {
+        private final Instant at;
+        private final boolean warning;
+        private final String text;
+
+        EventRow(Instant at, boolean warning, String text) {
+            this.at = at;
+            this.warning = warning;
+            this.text = text;
+        }
+
+        public Instant getAt() {
+            return at;
+        }
+
+        public boolean isWarning() {
+            return warning;
+        }
+
+        public String getText() {
+            return text;
         }
     }
 
@@ -347,15 +409,8 @@ public final class CodePipelinePollingAction implements Action {
         @Override
         public Collection<? extends Action> createFor(@NonNull Job target) {
             TriggerRegistry registry = TriggerRegistry.getOrNull();
-            if (registry == null) {
-                return Set.of();
-            }
-            for (CodePipelineJobsTrigger trigger : registry.started()) {
-                if (trigger.getJob() == target) {
-                    return Set.of(new CodePipelinePollingAction(target));
-                }
-            }
-            return Set.of();
+            return registry != null && registry.hasTriggers(target) ? Set.of(new CodePipelinePollingAction(target))
+                    : Set.of();
         }
     }
 }

@@ -24,13 +24,14 @@ import org.kohsuke.stapler.StaplerRequest2;
 /**
  * The links of the custom action type: {@code <jenkins>/codepipeline/project/{Config:ProjectName}} opens the job
  * whose trigger takes that value, {@code <jenkins>/codepipeline/build/{ExternalExecutionId}} the build that the
- * id names. An unknown value, and a job the user may not read, answer 404 alike, so that a link never tells whether a
- * job exists (a user who may discover but not read the job is asked to log in, as Jenkins does for its own URLs).
+ * id names. An unknown value, and a job the user may not read (even one the user may discover), answer 404 alike,
+ * so that a link never tells whether a job exists.
  *
  * <p>A {@link RootAction}, not an {@code UnprotectedRootAction}: Jenkins asks for Overall/Read first, so someone who
- * follows the link from the AWS console without a session is sent to the login page and back, instead of getting a
- * 404 that tells nothing; and the lookup is never reachable by anonymous users of a Jenkins that does not let them
- * read.
+ * follows the link from the AWS console without a session, on a Jenkins whose anonymous users may not read it, is
+ * sent to Jenkins' own login and back instead of getting a 404 that tells nothing; that is the only answer other than
+ * a redirect or 404, and the lookup is never reachable without Overall/Read. A job whose trigger does not poll (the
+ * job is disabled, or the branch is not one that polls) is still found by its value.
  */
 @Extension
 public final class CodePipelineRedirects implements RootAction {
@@ -66,7 +67,7 @@ public final class CodePipelineRedirects implements RootAction {
         String region = Util.fixEmptyAndTrim(req.getParameter("region"));
         List<TriggerRegistry.Evaluation> named = new ArrayList<>();
         List<TriggerRegistry.Evaluation> catchAll = new ArrayList<>();
-        for (TriggerRegistry.Evaluation evaluation : TriggerRegistry.get().evaluate()) {
+        for (TriggerRegistry.Evaluation evaluation : TriggerRegistry.get().current()) {
             if (evaluation.identity() == null || region != null && !region.equals(evaluation.identity().region())) {
                 continue;
             }
@@ -85,13 +86,10 @@ public final class CodePipelineRedirects implements RootAction {
             candidates.forEach(e -> jobs.putIfAbsent(e.job(), e));
         }
         List<ProjectChoice.Choice> readable = new ArrayList<>();
-        Job<?, ?> discoverable = null;
         for (Map.Entry<Job<?, ?>, TriggerRegistry.Evaluation> entry : jobs.entrySet()) {
             Job<?, ?> job = entry.getKey();
             if (job.hasPermission(Item.READ)) {
                 readable.add(new ProjectChoice.Choice(job, entry.getValue()));
-            } else if (discoverable == null && job.hasPermission(Item.DISCOVER)) {
-                discoverable = job;
             }
         }
         if (readable.size() == 1) {
@@ -100,10 +98,7 @@ public final class CodePipelineRedirects implements RootAction {
         if (readable.size() > 1) {
             return HttpResponses.forwardToView(new ProjectChoice(value, readable), "index");
         }
-        if (discoverable != null) {
-            discoverable.checkPermission(Item.READ); // login for anonymous users, 403 for the others
-        }
-        return HttpResponses.notFound();
+        return HttpResponses.notFound(); // unknown, or not readable by this user: the same answer
     }
 
     /** {@code /codepipeline/build/<externalExecutionId>}: the build that a trigger-started build's id names. */
@@ -121,10 +116,7 @@ public final class CodePipelineRedirects implements RootAction {
             return HttpResponses.notFound();
         }
         if (!job.hasPermission(Item.READ)) {
-            if (job.hasPermission(Item.DISCOVER)) {
-                job.checkPermission(Item.READ);
-            }
-            return HttpResponses.notFound();
+            return HttpResponses.notFound(); // as for a job that does not exist, even for users who may discover it
         }
         Run<?, ?> run = job.getBuildByNumber(reference.get().buildNumber());
         if (run == null) {

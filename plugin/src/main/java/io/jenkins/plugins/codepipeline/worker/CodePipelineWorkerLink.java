@@ -3,8 +3,11 @@ package io.jenkins.plugins.codepipeline.worker;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
+import hudson.model.Item;
 import hudson.model.Job;
 import hudson.model.ManagementLink;
+import hudson.security.ACL;
+import hudson.security.ACLContext;
 import hudson.security.Permission;
 import io.jenkins.plugins.codepipeline.CodePipelineJobWorkerConfiguration;
 import io.jenkins.plugins.codepipeline.core.worker.ActionTypeId;
@@ -24,7 +27,9 @@ import org.kohsuke.stapler.StaplerProxy;
 /**
  * Manage Jenkins » AWS CodePipeline jobs: every trigger of the controller with its action type, query and state, the
  * jobs in flight linked to their builds, and the {@code create-custom-action-type} definitions of the action types the
- * triggers take, with this Jenkins' URL. For administrators.
+ * triggers take, with this Jenkins' URL. For administrators, and for users with Overall/SystemRead, who see the
+ * triggers and jobs in flight of the jobs they may read. The page changes nothing; an action added to it must check
+ * Overall/Administer.
  */
 @Extension
 public final class CodePipelineWorkerLink extends ManagementLink implements StaplerProxy {
@@ -55,13 +60,14 @@ public final class CodePipelineWorkerLink extends ManagementLink implements Stap
         return Category.STATUS;
     }
 
+    /** Overall/SystemRead (which Overall/Administer implies): the page only shows. */
     @NonNull
     @Override
     public Permission getRequiredPermission() {
-        return Jenkins.ADMINISTER;
+        return Jenkins.SYSTEM_READ;
     }
 
-    /** Only administrators reach the page, whatever its URL. */
+    /** Only users with {@link #getRequiredPermission()} reach the page, whatever its URL. */
     @Override
     public Object getTarget() {
         Jenkins.get().checkPermission(getRequiredPermission());
@@ -76,11 +82,14 @@ public final class CodePipelineWorkerLink extends ManagementLink implements Stap
         return CodePipelineJobWorkerConfiguration.get().getPollIntervalSeconds();
     }
 
-    /** Every trigger, by job name. */
+    /** Every trigger of a job the user may read, by job name. */
     public List<Row> getTriggers() {
         List<Row> rows = new ArrayList<>();
         ControllerPoller poller = ControllerPoller.get();
-        for (TriggerRegistry.Evaluation evaluation : TriggerRegistry.get().evaluate()) {
+        for (TriggerRegistry.Evaluation evaluation : TriggerRegistry.get().current()) {
+            if (!evaluation.job().hasPermission(Item.READ)) {
+                continue;
+            }
             JobPollingStatus status = poller.statusOrNull(evaluation.job().getFullName());
             rows.add(new Row(evaluation, poller.health(evaluation.key()), status));
         }
@@ -88,12 +97,22 @@ public final class CodePipelineWorkerLink extends ManagementLink implements Stap
         return rows;
     }
 
-    /** Every acknowledged, unfinished job, oldest first. */
+    /**
+     * Every acknowledged, unfinished job, oldest first: of the jobs the user may read, and, for administrators, of
+     * jobs that are gone.
+     */
     public List<InFlight> getJobsInFlight() {
         List<InFlight> rows = new ArrayList<>();
         Jenkins jenkins = Jenkins.get();
+        boolean administrator = jenkins.hasPermission(Jenkins.ADMINISTER);
         for (JobJournal.Entry entry : InFlightJobs.get().entries()) {
-            Job<?, ?> job = entry.owner() == null ? null : jenkins.getItemByFullName(entry.owner(), Job.class);
+            Job<?, ?> job;
+            try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
+                job = entry.owner() == null ? null : jenkins.getItemByFullName(entry.owner(), Job.class);
+            }
+            if (job == null ? !administrator : !job.hasPermission(Item.READ)) {
+                continue;
+            }
             rows.add(new InFlight(entry, job));
         }
         rows.sort(Comparator.comparing(r -> r.entry.acknowledgedAt() == null ? java.time.Instant.EPOCH
@@ -111,7 +130,7 @@ public final class CodePipelineWorkerLink extends ManagementLink implements Stap
     public List<Definition> getDefinitions() {
         String root = getRootUrl();
         Map<String, Definition> definitions = new LinkedHashMap<>();
-        for (TriggerRegistry.Evaluation evaluation : TriggerRegistry.get().evaluate()) {
+        for (TriggerRegistry.Evaluation evaluation : TriggerRegistry.get().current()) {
             CodePipelineJobsTrigger trigger = evaluation.trigger();
             ActionTypeId type;
             try {

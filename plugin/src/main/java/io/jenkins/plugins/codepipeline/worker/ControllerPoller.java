@@ -6,11 +6,13 @@ import hudson.ExtensionList;
 import hudson.init.Terminator;
 import hudson.model.Job;
 import hudson.model.PeriodicWork;
+import hudson.model.Queue;
 import hudson.security.ACL;
 import hudson.security.ACLContext;
 import io.jenkins.plugins.codepipeline.CodePipelineJobWorkerConfiguration;
 import io.jenkins.plugins.codepipeline.core.AwsErrorMessages;
 import io.jenkins.plugins.codepipeline.core.worker.ActionTypeCatalog;
+import io.jenkins.plugins.codepipeline.core.worker.JobJournal;
 import io.jenkins.plugins.codepipeline.core.worker.JobPoller;
 import io.jenkins.plugins.codepipeline.core.worker.PollCycle;
 import io.jenkins.plugins.codepipeline.core.worker.PollHealth;
@@ -47,16 +49,22 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * The controller's one poller: not a thread, a cron or a sleep per job. A {@link PeriodicWork} ticks every second
  * (Jenkins reads a period once, so the tick is fixed) and starts a poll cycle when the global poll interval has passed
  * since the last one began, read on each tick so that a changed interval applies from the next poll. A cycle runs
- * core's {@link PollCycle} over the triggers that may poll, on a small shared pool: triggers with equal keys share one
- * PollForJobs, at most {@link #PARALLELISM} keys are polled at once. Nothing is polled while Jenkins is quieting
- * down.
+ * core's {@link PollCycle} over the triggers that may poll, on a bounded shared pool: triggers with equal keys share
+ * one PollForJobs, and {@link #parallelism} keys are polled at once, from {@link #MIN_PARALLELISM} up to
+ * {@link #MAX_PARALLELISM} as the number of keys grows. Nothing is polled while Jenkins is quieting down.
  */
 @Extension
 public final class ControllerPoller extends PeriodicWork {
     private static final Logger LOGGER = Logger.getLogger(ControllerPoller.class.getName());
     static final long TICK_MILLIS = 1000;
-    /** Keys polled at once. */
-    static final int PARALLELISM = 4;
+    /** Keys polled at once, at least. */
+    static final int MIN_PARALLELISM = 4;
+    /** Keys polled at once, at most: the poll pool's bound. */
+    static final int MAX_PARALLELISM = 32;
+    /** Keys one poll thread is given per cycle, before another thread is added. */
+    static final int KEYS_PER_THREAD = 25;
+    /** Jobs in flight at most for a Jenkins job without concurrent builds: one building, one waiting in the queue. */
+    static final int NOT_CONCURRENT_LIMIT = 2;
 
     private final AtomicBoolean running = new AtomicBoolean();
     private final Map<String, JobPollingStatus> statuses = new ConcurrentHashMap<>();
@@ -125,7 +133,8 @@ public final class ControllerPoller extends PeriodicWork {
                     }
                 }
             }
-            s.cycle.runOnce(subscribers, Threads.polls(), PARALLELISM);
+            int parallelism = parallelism(subscribers.stream().map(Subscriber::key).distinct().count());
+            s.cycle.runOnce(subscribers, Threads.polls(parallelism), parallelism);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -134,6 +143,15 @@ public final class ControllerPoller extends PeriodicWork {
             lastCycleEnd = Instant.now();
             cycles.incrementAndGet();
         }
+    }
+
+    /**
+     * How many keys are polled at once: 4, one more thread per 25 keys beyond 100, at most 32. A slow region or a
+     * PollForJobs that waits on retries holds up only its thread, and a thousand keys do not take a thousand threads.
+     */
+    static int parallelism(long keys) {
+        long wanted = (keys + KEYS_PER_THREAD - 1) / KEYS_PER_THREAD;
+        return (int) Math.min(MAX_PARALLELISM, Math.max(MIN_PARALLELISM, wanted));
     }
 
     synchronized Services services() {
@@ -145,6 +163,16 @@ public final class ControllerPoller extends PeriodicWork {
             services = new Services(new PollCycle(poller, new JulPollLog(), clock), new TriggerCredentials(sessions));
         }
         return services;
+    }
+
+    /**
+     * The most jobs a trigger holds in flight: its {@code maxJobsInFlight}, but at most {@link #NOT_CONCURRENT_LIMIT}
+     * for a job that does not run concurrent builds ({@code Queue.Task.isConcurrentBuild()}: one building, one
+     * waiting), so that it does not hold jobs its queue cannot start.
+     */
+    static int roomLimit(Job<?, ?> job, int maxJobsInFlight) {
+        boolean concurrent = job instanceof Queue.Task task && task.isConcurrentBuild();
+        return concurrent ? maxJobsInFlight : Math.min(maxJobsInFlight, NOT_CONCURRENT_LIMIT);
     }
 
     /** The polling status of a job, by its full name; made on first use. */
@@ -199,6 +227,11 @@ public final class ControllerPoller extends PeriodicWork {
         return cycles.get();
     }
 
+    /** Whether a cycle started by the periodic work is running (for tests that wait for a quiet poller). */
+    boolean isCycleRunning() {
+        return running.get();
+    }
+
     /** Stops the poller's threads when Jenkins stops; a poll under way is interrupted. */
     @Terminator
     public static void shutDownThreads() {
@@ -237,7 +270,7 @@ public final class ControllerPoller extends PeriodicWork {
 
         @Override
         public int freeRoom() {
-            return maxJobsInFlight - InFlightJobs.get().countFor(job);
+            return roomLimit(job, maxJobsInFlight) - InFlightJobs.get().countFor(job);
         }
 
         @Override
@@ -246,23 +279,47 @@ public final class ControllerPoller extends PeriodicWork {
                     CodePipelineJobWorkerConfiguration.get().isAllowControllerCredentials());
         }
 
+        /** Before AcknowledgeJob: the job is recorded as pending; a failure keeps it from being acknowledged. */
+        @Override
+        public void beforeAccept(ReceivedJob received) {
+            JobBuildScheduler.prepare(job, received, connection);
+        }
+
+        /** AcknowledgeJob did not make it ours: its pending record goes. */
+        @Override
+        public void notAccepted(ReceivedJob received, String reason) {
+            JobBuildScheduler.notAcknowledged(received, reason);
+        }
+
         @Override
         public void accept(ReceivedJob received) {
             Instant now = Instant.now();
+            JobPollingStatus status = status(job.getFullName());
+            status.received(received, now);
             try {
                 JobBuildScheduler.schedule(job, received, connection, unstableAsSuccess);
-                status(job.getFullName()).received(received, now);
+                // schedule does not say whether the build was queued: the record does (its queue item; or the job
+                // already being answered without a build: failed)
+                InFlightJobs inFlight = InFlightJobs.get();
+                long queueId = inFlight.queueIdOf(received.jobId());
+                status.scheduled(received, now, inFlight.get(received.jobId())
+                        .map(e -> queueId > 0 ? queueId
+                                : e.state() == JobJournal.State.REPORTING && e.buildNumber() == 0 ? 0L : -1L)
+                        .orElse(-1L));
             } catch (RuntimeException | LinkageError e) {
                 // schedule never throws by contract; should it, the job is still acknowledged: say so loudly
                 LOGGER.log(Level.WARNING, "Job " + received.jobId() + " for " + job.getFullName() + " was "
                         + "acknowledged, but its build could not be scheduled", e);
-                status(job.getFullName()).notScheduled(received, now, AwsErrorMessages.rootMessage(e));
+                status.notScheduled(received, now, AwsErrorMessages.rootMessage(e));
             }
         }
 
         @Override
         public void polled(PollOutcome outcome, PollHealth health) {
             status(job.getFullName()).polled(outcome, health);
+            if (outcome.failed()) {
+                services.credentials.pollFailed(outcome.key().credentialsKey(), outcome.errorCode());
+            }
         }
     }
 
@@ -286,7 +343,7 @@ public final class ControllerPoller extends PeriodicWork {
      */
     static final class Threads {
         private static ExecutorService cycles;
-        private static ExecutorService polls;
+        private static ThreadPoolExecutor polls;
 
         private Threads() {
         }
@@ -298,14 +355,17 @@ public final class ControllerPoller extends PeriodicWork {
             return cycles;
         }
 
-        static synchronized ExecutorService polls() {
+        /** The poll pool, sized for this cycle: {@code parallelism} threads at most, never more than the bound. */
+        static synchronized ExecutorService polls(int parallelism) {
             if (polls == null) {
-                polls = pool("CodePipeline poll", PARALLELISM);
+                polls = pool("CodePipeline poll", MAX_PARALLELISM);
             }
+            // Each cycle submits `parallelism` tasks; the pool keeps that many threads (fewer after a quiet minute).
+            polls.setCorePoolSize(Math.max(1, Math.min(MAX_PARALLELISM, parallelism)));
             return polls;
         }
 
-        private static ExecutorService pool(String name, int size) {
+        private static ThreadPoolExecutor pool(String name, int size) {
             ThreadPoolExecutor executor = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS,
                     new LinkedBlockingQueue<>(), new SystemThreads(name));
             executor.allowCoreThreadTimeOut(true); // no thread stays while nothing is polled

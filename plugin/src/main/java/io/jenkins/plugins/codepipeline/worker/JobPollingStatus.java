@@ -29,8 +29,11 @@ final class JobPollingStatus {
     private PollHealth lastHealth;
     private String lastFailure;
 
-    /** One line of the polling log. */
-    record Event(Instant at, boolean warning, String text) {
+    /**
+     * One line of the polling log. Public (with public getters) because the polling page reads it from Jelly: the
+     * Jelly expression language only calls methods of public classes.
+     */
+    public record Event(Instant at, boolean warning, String text) {
         public Instant getAt() {
             return at;
         }
@@ -52,6 +55,9 @@ final class JobPollingStatus {
         private final boolean followUp;
         private volatile int buildNumber;
         private volatile String state;
+        /** A result was sent (or could not be): the state no longer follows the record of jobs in flight. */
+        private volatile boolean settled;
+        private boolean lookedUp;
 
         Received(ReceivedJob job, Instant at) {
             this.jobId = job.jobId();
@@ -85,6 +91,19 @@ final class JobPollingStatus {
             return state;
         }
 
+        boolean isSettled() {
+            return settled;
+        }
+
+        /** True the first time only: a job no longer in flight has its build looked up once. */
+        synchronized boolean lookUpOnce() {
+            if (lookedUp) {
+                return false;
+            }
+            lookedUp = true;
+            return true;
+        }
+
         void update(int number, String newState) {
             if (number > 0) {
                 buildNumber = number;
@@ -95,17 +114,60 @@ final class JobPollingStatus {
         }
     }
 
+    /** A job was acknowledged: listed at once, before its build is scheduled, so that its result finds it. */
     synchronized void received(ReceivedJob job, Instant at) {
         received.addFirst(new Received(job, at));
         while (received.size() > MAX_RECEIVED) {
             received.removeLast();
         }
-        event(at, false, "Received job " + job.jobId() + " (" + job.pipeline().describe() + ")"
-                + (job.isFollowUp() ? ", a follow-up job" : "") + "; its build is scheduled.");
+    }
+
+    /**
+     * The build side took the job. {@code queueId} is its queue item as the record of jobs in flight has it right
+     * after scheduling: above 0 when queued; 0 when the build could not be queued (the job is being answered without a
+     * build, and {@link #reported} or {@link #undelivered} follows); -1 when the record does not say (the build ran
+     * and was reported already, or is about to be queued).
+     */
+    synchronized void scheduled(ReceivedJob job, Instant at, long queueId) {
+        String what = "Received job " + job.jobId() + " (" + job.pipeline().describe() + ")"
+                + (job.isFollowUp() ? ", a follow-up job" : "");
+        if (queueId > 0) {
+            event(at, false, what + "; its build is queued (queue item " + queueId + ").");
+        } else if (queueId == 0) {
+            for (Received r : received) {
+                if (r.getJobId().equals(job.jobId()) && !r.isSettled()) {
+                    r.update(0, "NOT SCHEDULED");
+                }
+            }
+            event(at, true, what + ", but its build could not be scheduled; the job is failed (ConfigurationError).");
+        } else {
+            event(at, false, what + ".");
+        }
     }
 
     synchronized void notScheduled(ReceivedJob job, Instant at, String message) {
         event(at, true, "Job " + job.jobId() + " was acknowledged, but its build could not be scheduled: " + message);
+    }
+
+    /** A result the worker sent by itself was delivered ({@code result}: success or failure). */
+    synchronized void reported(String jobId, Instant at, String result, @CheckForNull String detail) {
+        markResult(jobId, "REPORTED " + result.toUpperCase(java.util.Locale.ROOT));
+        event(at, false, "Reported " + result + " for job " + jobId + (detail == null ? "." : ": " + detail));
+    }
+
+    /** A result the worker sent by itself could not be delivered. */
+    synchronized void undelivered(String jobId, Instant at, String problem) {
+        markResult(jobId, "UNDELIVERED");
+        event(at, true, "The result of job " + jobId + " could not be delivered: " + problem);
+    }
+
+    private void markResult(String jobId, String state) {
+        for (Received r : received) {
+            if (r.getJobId().equals(jobId)) {
+                r.update(0, state);
+                r.settled = true;
+            }
+        }
     }
 
     /** After each poll of the job's key: the outcome, and a log line when the failure starts, changes or ends. */

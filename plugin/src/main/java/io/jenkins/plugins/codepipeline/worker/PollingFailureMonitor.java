@@ -1,10 +1,10 @@
 package io.jenkins.plugins.codepipeline.worker;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.Extension;
 import hudson.model.AdministrativeMonitor;
 import io.jenkins.plugins.codepipeline.core.worker.PollHealth;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,23 +27,36 @@ public final class PollingFailureMonitor extends AdministrativeMonitor {
         return !getFailures().isEmpty();
     }
 
-    /** The triggers that poll and have failed for the threshold or more. */
+    /**
+     * The triggers that poll and whose polls have failed for the threshold or more. The time is measured up to the
+     * last poll, not up to now: a key that is not polled (its triggers have no room for jobs) keeps its last failure,
+     * but it does not grow while nothing is polled.
+     */
     public List<Failure> getFailures() {
         List<Failure> failures = new ArrayList<>();
-        Instant limit = Instant.now().minus(THRESHOLD);
         ControllerPoller poller = ControllerPoller.get();
         for (TriggerRegistry.Evaluation evaluation : TriggerRegistry.get().lastEvaluation()) {
             if (!evaluation.polls()) {
                 continue;
             }
             PollHealth health = poller.health(evaluation.key());
-            if (health != null && health.failing() && health.failingSince() != null
-                    && !health.failingSince().isAfter(limit)) {
-                failures.add(new Failure(evaluation.job().getFullName(), evaluation.job().getUrl(),
-                        Duration.between(health.failingSince(), Instant.now()), health.failure()));
+            Duration failing = failingFor(health);
+            if (failing != null && failing.compareTo(THRESHOLD) >= 0) {
+                failures.add(new Failure(evaluation.job().getFullName(), evaluation.job().getUrl(), failing,
+                        health.failure()));
             }
         }
         return failures;
+    }
+
+    /** How long polls failed, from the first failure of the run to the last poll; null while they succeed. */
+    @CheckForNull
+    static Duration failingFor(@CheckForNull PollHealth health) {
+        if (health == null || !health.failing() || health.failingSince() == null || health.lastPoll() == null) {
+            return null;
+        }
+        Duration failing = Duration.between(health.failingSince(), health.lastPoll());
+        return failing.isNegative() ? Duration.ZERO : failing;
     }
 
     /** One failing trigger. */

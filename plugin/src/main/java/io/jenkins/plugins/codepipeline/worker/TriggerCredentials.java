@@ -1,45 +1,79 @@
 package io.jenkins.plugins.codepipeline.worker;
 
 import com.cloudbees.jenkins.plugins.awscredentials.AWSCredentialsImpl;
-import com.cloudbees.jenkins.plugins.awscredentials.AmazonWebServicesCredentials;
-import com.cloudbees.plugins.credentials.Credentials;
 import com.cloudbees.plugins.credentials.CredentialsMatchers;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.IdCredentials;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
-import hudson.Util;
+import hudson.AbortException;
 import hudson.model.Job;
 import hudson.security.ACL;
 import hudson.util.Secret;
+import io.jenkins.plugins.codepipeline.CodePipelineJobWorkerConfiguration;
 import io.jenkins.plugins.codepipeline.core.worker.SessionCredentialsCache;
+import io.jenkins.plugins.codepipeline.impl.AwsCredentialsResolver;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import java.util.function.LongSupplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * The credentials a trigger polls with. A trigger has no build to look them up with, so they are looked up in its
  * job (folder credentials included) as the system, as SCM polling does; whoever may configure the job chooses among
- * the credentials the job can see. The use is tracked once per job and credential, not once per poll, and the
- * session credentials are reused ({@link SessionCredentialsCache}): a credential that assumes a role makes one STS
- * call per session, not one per poll.
+ * the credentials the job can see. The session credentials are reused ({@link SessionCredentialsCache}): a
+ * credential that assumes a role makes one STS call per session, not one per poll.
+ *
+ * <p>Credentials are compared by a fingerprint of what they are (type, id, access key id, role, and a digest of the
+ * secret key kept in memory only), not by object identity: a credentials provider may return a new object on every
+ * lookup. The use is tracked once per job and credential, and again only when the fingerprint changes; the session
+ * is renewed only then, or after AWS refused the credentials. A lookup is reused for {@link #lookupTtlMillis}.
  */
 final class TriggerCredentials {
     static final String HOW_TO_ALLOW = "An administrator can allow the controller's own AWS credentials "
             + "(environment, profile, instance or container role) in Manage Jenkins » System » AWS CodePipeline Job "
             + "Worker » Allow the controller's AWS credentials.";
 
+    /** AWS error codes that say the credentials themselves are wrong or expired: the session is renewed. */
+    static final Set<String> AUTHENTICATION_ERRORS = Set.of("UnrecognizedClientException", "InvalidClientTokenId",
+            "InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredTokenException", "ExpiredToken",
+            "IncompleteSignature", "MissingAuthenticationToken");
+    /** A lookup is reused at least this long (and at least one poll interval). */
+    static final long MIN_LOOKUP_TTL_MILLIS = 60_000;
+
     private final SessionCredentialsCache sessions;
-    /** The credential last seen per job and key: a new instance (an update) is tracked, and its session renewed. */
-    private final Map<String, Credentials> seen = new ConcurrentHashMap<>();
+    private final LongSupplier lookupTtlMillis;
+    private final LongSupplier clockMillis;
+    /** The credential last looked up per job and key, with its fingerprint and when it was looked up. */
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    /** The fingerprint each credentials key's session was made with: the session is renewed when it changes. */
+    private final Map<String, String> sessionFingerprints = new ConcurrentHashMap<>();
+
+    /** One lookup. */
+    private record Seen(IdCredentials credentials, String fingerprint, long at) {
+    }
 
     TriggerCredentials(SessionCredentialsCache sessions) {
+        this(sessions, () -> Math.max(MIN_LOOKUP_TTL_MILLIS,
+                CodePipelineJobWorkerConfiguration.get().getPollIntervalSeconds() * 1000L), System::currentTimeMillis);
+    }
+
+    /**
+     * @param lookupTtlMillis how long a lookup is reused: a changed or deleted credential applies after that (an
+     *                        authentication error applies at once)
+     */
+    TriggerCredentials(SessionCredentialsCache sessions, LongSupplier lookupTtlMillis, LongSupplier clockMillis) {
         this.sessions = sessions;
+        this.lookupTtlMillis = lookupTtlMillis;
+        this.clockMillis = clockMillis;
     }
 
     /**
@@ -58,24 +92,33 @@ final class TriggerCredentials {
             }
             return sessions.cached(credentialsKey, ControllerCredentials.PROVIDER);
         }
-        List<IdCredentials> visible = CredentialsProvider.lookupCredentialsInItem(IdCredentials.class, job,
-                ACL.SYSTEM2, List.of());
-        IdCredentials credentials = CredentialsMatchers.firstOrNull(visible, CredentialsMatchers.withId(credentialsId));
         String seenKey = job.getFullName() + "\n" + credentialsKey;
-        if (credentials == null) {
-            if (seen.remove(seenKey) != null) {
-                sessions.invalidate(credentialsKey);
+        long now = clockMillis.getAsLong();
+        Seen last = seen.get(seenKey);
+        IdCredentials credentials;
+        if (last != null && now - last.at() < lookupTtlMillis.getAsLong()) {
+            credentials = last.credentials();
+        } else {
+            List<IdCredentials> visible = CredentialsProvider.lookupCredentialsInItem(IdCredentials.class, job,
+                    ACL.SYSTEM2, List.of());
+            credentials = CredentialsMatchers.firstOrNull(visible, CredentialsMatchers.withId(credentialsId));
+            if (credentials == null) {
+                if (seen.remove(seenKey) != null && sessionFingerprints.remove(credentialsKey) != null) {
+                    sessions.invalidate(credentialsKey);
+                }
+                throw new IllegalStateException("Credentials '" + credentialsId + "' were not found: no credentials "
+                        + "with this id are visible to " + job.getFullName() + ". They must be global, or belong to "
+                        + "one of the job's folders.");
             }
-            throw new IllegalStateException("Credentials '" + credentialsId + "' were not found: no credentials "
-                    + "with this id are visible to " + job.getFullName() + ". They must be global, or belong to one "
-                    + "of the job's folders.");
-        }
-        Credentials previous = seen.put(seenKey, credentials);
-        if (previous != credentials) {
-            CredentialsProvider.track(job, credentials);
-            if (previous != null) {
-                sessions.invalidate(credentialsKey); // updated credentials: no session of the old ones
+            String fingerprint = fingerprint(credentials);
+            if (last == null || !last.fingerprint().equals(fingerprint)) {
+                CredentialsProvider.track(job, credentials); // once per job and credential, and per change
             }
+            String before = sessionFingerprints.put(credentialsKey, fingerprint);
+            if (before != null && !before.equals(fingerprint)) {
+                sessions.invalidate(credentialsKey); // changed credentials: no session of the old ones
+            }
+            seen.put(seenKey, new Seen(credentials, fingerprint, now));
         }
         return sessions.cached(credentialsKey, toProvider(credentials, credentialsId, allowControllerCredentials));
     }
@@ -85,50 +128,54 @@ final class TriggerCredentials {
         seen.keySet().removeIf(k -> k.startsWith(fullName + "\n"));
     }
 
-    private static AwsCredentialsProvider toProvider(IdCredentials credentials, String id,
-            boolean allowControllerCredentials) {
-        if (credentials instanceof AmazonWebServicesCredentials aws) {
-            checkRoleOnly(aws, id, allowControllerCredentials);
-            return () -> {
-                AwsCredentials resolved = aws.resolveCredentials();
-                if (resolved == null) {
-                    throw new IllegalStateException("AWS credentials '" + id + "' gave no keys: give them an access "
-                            + "key and secret key, or a role to assume");
-                }
-                return resolved;
-            };
+    /**
+     * A poll with this key's credentials failed with {@code errorCode}: when AWS refused the credentials themselves,
+     * the session is renewed and the credentials looked up again at the next poll.
+     */
+    void pollFailed(String credentialsKey, @CheckForNull String errorCode) {
+        if (errorCode == null || !AUTHENTICATION_ERRORS.contains(errorCode)) {
+            return;
         }
-        if (credentials instanceof StandardUsernamePasswordCredentials keys) {
-            String accessKeyId = Util.fixEmptyAndTrim(keys.getUsername());
-            String secretKey = Secret.toString(keys.getPassword());
-            if (accessKeyId == null || secretKey.isEmpty()) {
-                throw new IllegalStateException("Credentials '" + id + "' need the access key id as user name and "
-                        + "the secret access key as password; one of them is blank.");
-            }
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretKey));
-        }
-        throw new IllegalStateException("Credentials '" + id + "' are " + credentials.getDescriptor().getDisplayName()
-                + "; polling needs AWS credentials, or username/password with the access key id as user name and "
-                + "the secret access key as password.");
+        sessions.invalidate(credentialsKey);
+        seen.keySet().removeIf(k -> k.endsWith("\n" + credentialsKey));
     }
 
-    private static void checkRoleOnly(AmazonWebServicesCredentials aws, String id, boolean allowControllerCredentials) {
-        if (!(aws instanceof AWSCredentialsImpl impl)) {
-            return;
+    /**
+     * What the credentials are, as a digest: type, id, access key id, role and MFA device, and a digest of the secret
+     * key. Kept in memory only, never shown; equal for equal credentials, whatever object a provider returns.
+     */
+    static String fingerprint(IdCredentials credentials) {
+        StringBuilder what = new StringBuilder(credentials.getClass().getName()).append('\n')
+                .append(credentials.getId());
+        if (credentials instanceof AWSCredentialsImpl aws) {
+            what.append('\n').append(aws.getAccessKey())
+                    .append('\n').append(digest(Secret.toString(aws.getSecretKey())))
+                    .append('\n').append(aws.getIamRoleArn()).append('\n').append(aws.getIamMfaSerialNumber());
+        } else if (credentials instanceof StandardUsernamePasswordCredentials keys) {
+            what.append('\n').append(keys.getUsername())
+                    .append('\n').append(digest(Secret.toString(keys.getPassword())));
+        } else if (credentials instanceof StandardCredentials standard) {
+            what.append('\n').append(standard.getDescription());
         }
-        boolean blankKeys = Util.fixEmptyAndTrim(impl.getAccessKey()) == null
-                && Secret.toString(impl.getSecretKey()).isBlank();
-        if (!blankKeys) {
-            return;
+        return digest(what.toString());
+    }
+
+    private static String digest(String text) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha256.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
         }
-        String role = Util.fixEmptyAndTrim(impl.getIamRoleArn());
-        if (role == null) {
-            throw new IllegalStateException("AWS credentials '" + id + "' have neither an access key nor a role to "
-                    + "assume.");
-        }
-        if (!allowControllerCredentials) {
-            throw new IllegalStateException("AWS credentials '" + id + "' assume role " + role + " with the "
-                    + "controller's own AWS credentials, because their access key is blank. " + HOW_TO_ALLOW);
+    }
+
+    /** The reports' conversion ({@link AwsCredentialsResolver#toProvider}), with the trigger's error type. */
+    private static AwsCredentialsProvider toProvider(IdCredentials credentials, String id,
+            boolean allowControllerCredentials) {
+        try {
+            return AwsCredentialsResolver.toProvider(credentials, id, allowControllerCredentials);
+        } catch (AbortException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 

@@ -29,5 +29,19 @@ public final class TriggerItemListener extends ItemListener {
         if (item instanceof Job) {
             ControllerPoller.get().renamed(oldFullName, newFullName);
         }
+        changed();
+    }
+
+    /** A job saved, disabled or enabled: pages evaluate the triggers again instead of showing the last evaluation. */
+    @Override
+    public void onUpdated(Item item) {
+        changed();
+    }
+
+    private static void changed() {
+        TriggerRegistry registry = TriggerRegistry.getOrNull();
+        if (registry != null) {
+            registry.changed();
+        }
     }
 }

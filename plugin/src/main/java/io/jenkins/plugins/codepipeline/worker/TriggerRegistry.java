@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -39,9 +40,20 @@ public final class TriggerRegistry {
     /** How long a trigger may be out of its job's triggers before it is forgotten (a job being created, reloaded). */
     static final long DETACHED_GRACE_MILLIS = 30_000;
 
+    /** How old the last evaluation may be for a page that shows it, when nothing changed since it was made. */
+    static final long PAGE_MAX_AGE_MILLIS = 10_000;
+
     /** Started triggers, by identity, with the time they were first seen detached from their job (0: attached). */
     private final Map<CodePipelineJobsTrigger, Long> triggers = Collections.synchronizedMap(new IdentityHashMap<>());
-    private volatile List<Evaluation> lastEvaluation = List.of();
+    /** The same triggers by job, kept with {@link #triggers} (guarded by it): a job's page asks in O(1). */
+    private final Map<Job<?, ?>, List<CodePipelineJobsTrigger>> byJob = new IdentityHashMap<>();
+    /** Counts the changes of triggers and jobs, so that pages know whether the last evaluation still holds. */
+    private final AtomicLong generation = new AtomicLong();
+    private volatile Snapshot lastEvaluation = new Snapshot(List.of(), -1, 0);
+
+    /** An evaluation, the generation it was made at, and when. */
+    private record Snapshot(List<Evaluation> evaluations, long generation, long madeAt) {
+    }
     /** The reason last logged per trigger ("" while it polls). */
     private final Map<CodePipelineJobsTrigger, String> logged = new IdentityHashMap<>();
 
@@ -65,12 +77,27 @@ public final class TriggerRegistry {
     }
 
     void register(CodePipelineJobsTrigger trigger) {
-        triggers.put(trigger, 0L);
+        synchronized (triggers) {
+            triggers.put(trigger, 0L);
+            Job<?, ?> job = trigger.getJob();
+            if (job != null) {
+                List<CodePipelineJobsTrigger> ofJob = byJob.computeIfAbsent(job, j -> new ArrayList<>(1));
+                if (ofJob.stream().noneMatch(t -> t == trigger)) {
+                    ofJob.add(trigger);
+                }
+            }
+        }
+        changed();
         LOGGER.fine(() -> "started " + trigger);
     }
 
     void unregister(CodePipelineJobsTrigger trigger) {
-        if (triggers.remove(trigger) != null) {
+        boolean removed;
+        synchronized (triggers) {
+            removed = remove(trigger);
+        }
+        if (removed) {
+            changed();
             LOGGER.fine(() -> "stopped " + trigger);
         }
     }
@@ -79,6 +106,30 @@ public final class TriggerRegistry {
     void unregisterJob(Job<?, ?> job) {
         synchronized (triggers) {
             triggers.keySet().removeIf(t -> t.getJob() == job);
+            byJob.remove(job);
+        }
+        changed();
+    }
+
+    /** Takes a trigger out of both maps; the caller holds the lock of {@link #triggers}. */
+    private boolean remove(CodePipelineJobsTrigger trigger) {
+        if (triggers.remove(trigger) == null) {
+            return false;
+        }
+        byJob.entrySet().removeIf(e -> e.getValue().removeIf(t -> t == trigger) && e.getValue().isEmpty());
+        return true;
+    }
+
+    /** A trigger or a job changed (saved, disabled, renamed): the next page evaluates again. */
+    void changed() {
+        generation.incrementAndGet();
+    }
+
+    /** Whether the job has a started trigger: cheap, for the job page's actions. */
+    boolean hasTriggers(Job<?, ?> job) {
+        synchronized (triggers) {
+            List<CodePipelineJobsTrigger> ofJob = byJob.get(job);
+            return ofJob != null && !ofJob.isEmpty();
         }
     }
 
@@ -91,7 +142,28 @@ public final class TriggerRegistry {
 
     /** The last evaluation made (by a poll, a page): cheap, for the administrative monitor. */
     List<Evaluation> lastEvaluation() {
-        return lastEvaluation;
+        return lastEvaluation.evaluations();
+    }
+
+    /**
+     * For pages and links: the last evaluation (each poll cycle makes one) when no trigger or job changed since and
+     * it is at most {@link #PAGE_MAX_AGE_MILLIS} old; else a new one.
+     */
+    List<Evaluation> current() {
+        Snapshot last = lastEvaluation;
+        if (last.generation() == generation.get()
+                && System.currentTimeMillis() - last.madeAt() <= PAGE_MAX_AGE_MILLIS) {
+            return last.evaluations();
+        }
+        return evaluate();
+    }
+
+    /** {@link #current()} for one job: nothing to evaluate for a job without trigger. */
+    List<Evaluation> current(Job<?, ?> job) {
+        if (!hasTriggers(job)) {
+            return List.of();
+        }
+        return current().stream().filter(e -> e.job() == job).toList();
     }
 
     /** The evaluations of one job's triggers. */
@@ -101,6 +173,8 @@ public final class TriggerRegistry {
 
     /** What every trigger may do now. Forgets triggers no longer part of their job. */
     List<Evaluation> evaluate() {
+        long madeAtGeneration = generation.get();
+        long madeAt = System.currentTimeMillis();
         List<Evaluation> result = new ArrayList<>();
         try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
             long now = System.currentTimeMillis();
@@ -120,7 +194,7 @@ public final class TriggerRegistry {
             // Duplicates and refused catch-all triggers, among the triggers that could poll.
             Map<Identity, List<Candidate>> byIdentity = new LinkedHashMap<>();
             for (Candidate c : candidates) {
-                if (c.identity != null) {
+                if (c.identity != null && (c.state == State.POLLING || c.state == State.NOT_BUILDABLE)) {
                     byIdentity.computeIfAbsent(c.identity, k -> new ArrayList<>()).add(c);
                 }
             }
@@ -151,7 +225,7 @@ public final class TriggerRegistry {
                 result.add(c.evaluation(List.of()));
             }
         }
-        lastEvaluation = List.copyOf(result);
+        lastEvaluation = new Snapshot(List.copyOf(result), madeAtGeneration, madeAt);
         logChanges(result);
         return result;
     }
@@ -193,7 +267,7 @@ public final class TriggerRegistry {
         } catch (IllegalArgumentException e) {
             return FormValidation.ok(); // the other fields' checks say what is wrong
         }
-        List<Evaluation> evaluations = evaluate();
+        List<Evaluation> evaluations = current();
         List<Job<?, ?>> duplicates = new ArrayList<>();
         List<Job<?, ?>> valued = new ArrayList<>();
         for (Evaluation e : evaluations) {
@@ -251,7 +325,8 @@ public final class TriggerRegistry {
             if (since == 0L) {
                 triggers.put(trigger, now);
             } else if (now - since > DETACHED_GRACE_MILLIS) {
-                triggers.remove(trigger);
+                remove(trigger);
+                changed();
                 LOGGER.log(Level.FINE, "forgot {0}: no longer one of its job's triggers", trigger);
             }
         }
@@ -280,12 +355,14 @@ public final class TriggerRegistry {
 
     private static Candidate candidate(CodePipelineJobsTrigger trigger, Job<?, ?> job) {
         ParameterizedJobMixIn.ParameterizedJob<?, ?> parameterized = (ParameterizedJobMixIn.ParameterizedJob<?, ?>) job;
+        // A job that does not poll keeps its identity for display and the project link, and is no competitor.
         if (parameterized.isDisabled()) {
-            return new Candidate(trigger, job, State.JOB_DISABLED, Messages.TriggerRegistry_JobDisabled(), null, null);
+            return new Candidate(trigger, job, State.JOB_DISABLED, Messages.TriggerRegistry_JobDisabled(),
+                    identityOrNull(trigger), null);
         }
         String branchProblem = branchProblem(trigger, job);
         if (branchProblem != null) {
-            return new Candidate(trigger, job, State.BRANCH_NOT_SELECTED, branchProblem, null, null);
+            return new Candidate(trigger, job, State.BRANCH_NOT_SELECTED, branchProblem, identityOrNull(trigger), null);
         }
         Identity identity;
         PollKey key;
@@ -301,6 +378,15 @@ public final class TriggerRegistry {
                     key);
         }
         return new Candidate(trigger, job, State.POLLING, null, identity, key);
+    }
+
+    @CheckForNull
+    private static Identity identityOrNull(CodePipelineJobsTrigger trigger) {
+        try {
+            return Identity.of(trigger);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Null when the job may poll; else why this branch of a multibranch project does not. */
@@ -349,7 +435,8 @@ public final class TriggerRegistry {
      * One trigger's state.
      *
      * @param detail    why it does not poll, for the states that are not about other jobs; null otherwise
-     * @param identity  what it must not share; null when its configuration is invalid or it cannot poll at all
+     * @param identity  what it must not share (kept for a disabled job or a branch that does not poll, which share
+     *                  it with nobody); null when its configuration is invalid
      * @param key       what it polls; null when its configuration is invalid or it cannot poll at all
      * @param conflicts the other jobs of a duplicate or of a refusal
      */

@@ -20,7 +20,8 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /**
  * The custom action type's links: {@code /codepipeline/project/<value>} and {@code /codepipeline/build/<id>} lead to
- * the job and the build, folders included; an unknown value and a user who may not read the job get the same 404.
+ * the job and the build, folders included; an unknown value and a user who may not read the job (even one who may
+ * discover it) get the same 404. The one other answer is Jenkins' own, for anonymous users who may not read Jenkins.
  */
 @WithJenkins
 class RedirectsTest {
@@ -90,8 +91,18 @@ class RedirectsTest {
     }
 
     @Test
-    void aUserWhoMayDiscoverIsAskedToLogIn() throws Exception {
-        assertEquals(403, get("discoverer", "codepipeline/project/secret").getStatusCode());
+    void aUserWhoMayOnlyDiscoverGetsTheSame404() throws Exception {
+        assertEquals(404, get("discoverer", "codepipeline/project/secret").getStatusCode());
+        assertEquals(404, get("discoverer", "codepipeline/build/" + ExecutionIds.encode("secret", 1)).getStatusCode());
+        assertEquals(404, get("discoverer", "codepipeline/project/nothing").getStatusCode());
+    }
+
+    /** A disabled job keeps its identity: its link still leads to it (for those who may read it). */
+    @Test
+    void aDisabledJobIsStillFound() throws Exception {
+        app.makeDisabled(true);
+        assertRedirect(get("dev", "codepipeline/project/app"), "/job/team/job/app/");
+        assertEquals(404, get("reader", "codepipeline/project/app").getStatusCode());
     }
 
     @Test

@@ -23,8 +23,9 @@ import org.jvnet.hudson.test.MockAuthorizationStrategy;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /**
- * Who may call the trigger's form methods (POST only; checks need Job/Configure; credentials are listed only to those
- * who may configure), the global poll interval's check (Overall/Administer), and who sees the pages.
+ * Who may call the trigger's form methods (POST only; checks answer only those who may configure the job, and say
+ * nothing to its readers, who see the form in the Directive Generator; credentials are listed only to those who may
+ * configure), the global poll interval's check (Overall/Administer), and who sees the pages.
  */
 @WithJenkins
 class TriggerFormSecurityTest {
@@ -47,22 +48,34 @@ class TriggerFormSecurityTest {
                 .grant(Jenkins.ADMINISTER).everywhere().to("admin")
                 .grant(Jenkins.READ, Item.READ).everywhere().to("reader")
                 .grant(Jenkins.READ).everywhere().to("dev")
-                .grant(Item.READ, Item.CONFIGURE).onItems(p).to("dev"));
+                .grant(Item.READ, Item.CONFIGURE).onItems(p).to("dev")
+                .grant(Jenkins.READ, Jenkins.SYSTEM_READ).everywhere().to("sysreader"));
     }
 
+    /** Readers (the Directive Generator) get an empty answer, not a 403; those who may configure get the check. */
     @Test
-    void checksNeedConfigure() throws Exception {
+    void checksAnswerOnlyThoseWhoMayConfigure() throws Exception {
         WebResponse reader = post("reader", TRIGGER + "checkProjectName", "value", "not a value");
-        assertEquals(403, reader.getStatusCode());
+        assertEquals(200, reader.getStatusCode(), reader.getContentAsString());
+        assertFalse(reader.getContentAsString().contains("query value"), reader.getContentAsString());
 
         WebResponse dev = post("dev", TRIGGER + "checkProjectName", "value", "not a value");
         assertEquals(200, dev.getStatusCode(), dev.getContentAsString());
         assertTrue(dev.getContentAsString().contains("query value"), dev.getContentAsString());
 
-        assertEquals(403, post("reader", TRIGGER + "checkEndpointUrl", "value", "ftp://x").getStatusCode());
-        assertEquals(403, post("reader", TRIGGER + "checkMaxJobsInFlight", "value", "0").getStatusCode());
+        for (String[] check : new String[][] {{"checkEndpointUrl", "ftp://x"}, {"checkMaxJobsInFlight", "0"},
+                {"checkRegion", "not a region!"}, {"checkCategory", "Compile"}, {"checkCredentialsId", ""}}) {
+            WebResponse rsp = post("reader", TRIGGER + check[0], "value", check[1]);
+            assertEquals(200, rsp.getStatusCode(), check[0]);
+            assertFalse(rsp.getContentAsString().contains("error"), check[0] + ": " + rsp.getContentAsString());
+        }
         WebResponse max = post("dev", TRIGGER + "checkMaxJobsInFlight", "value", "0");
         assertTrue(max.getContentAsString().contains("from 1 to 100"), max.getContentAsString());
+        WebResponse endpoint = post("dev", TRIGGER + "checkEndpointUrl", "value", "ftp://x");
+        assertTrue(endpoint.getContentAsString().contains("error"), endpoint.getContentAsString());
+        // someone who may not even read the job gets nothing either
+        assertFalse(post("sysreader", TRIGGER + "checkMaxJobsInFlight", "value", "0").getContentAsString()
+                .contains("from 1 to 100"));
     }
 
     /** Stapler's @POST cancels the dispatch of a GET: no route, 404, and the check never runs. */
@@ -103,7 +116,7 @@ class TriggerFormSecurityTest {
     }
 
     @Test
-    void theManagementPageIsForAdministrators() throws Exception {
+    void theManagementPageIsForAdministratorsAndSystemReaders() throws Exception {
         JenkinsRule.WebClient reader = webClientFor("reader");
         assertEquals(403, reader.goTo("manage/codepipeline-jobs/").getWebResponse().getStatusCode());
         JenkinsRule.WebClient admin = webClientFor("admin");
@@ -112,6 +125,33 @@ class TriggerFormSecurityTest {
         assertTrue(page.getContentAsString().contains("Build/Custom/Jenkins/1"), page.getContentAsString());
         assertTrue(page.getContentAsString().contains("entityUrlTemplate"), "the action type's definition");
         assertFalse(page.getContentAsString().contains(WorkerTestSupport.SECRET_KEY));
+
+        // Overall/SystemRead (off unless enabled) may look; it does not see the trigger of a job it may not read
+        boolean enabled = Jenkins.SYSTEM_READ.getEnabled();
+        Jenkins.SYSTEM_READ.setEnabled(true);
+        try {
+            WebResponse sysreader = webClientFor("sysreader").goTo("manage/codepipeline-jobs/").getWebResponse();
+            assertEquals(200, sysreader.getStatusCode(), sysreader.getContentAsString());
+            assertFalse(sysreader.getContentAsString().contains("codepipeline-polling/"),
+                    "the job p is not readable by sysreader: " + sysreader.getContentAsString());
+        } finally {
+            Jenkins.SYSTEM_READ.setEnabled(enabled);
+        }
+    }
+
+    /** The connection settings' help is one set of files: the trigger's form links to the steps' help. */
+    @Test
+    void theConnectionSettingsHaveOneHelp() throws Exception {
+        JenkinsRule.WebClient admin = webClientFor("admin");
+        String configure = admin.getPage(j.jenkins.getItemByFullName("p"), "configure").getWebResponse()
+                .getContentAsString();
+        for (String field : new String[] {"region", "credentialsId", "endpointUrl"}) {
+            String url = "descriptor/io.jenkins.plugins.codepipeline.CodePipelineJobSuccessStep/help/" + field;
+            assertTrue(configure.contains(url), field + " in the trigger's form");
+            WebResponse help = admin.goTo(url, null).getWebResponse();
+            assertEquals(200, help.getStatusCode(), url);
+            assertTrue(help.getContentAsString().contains("in the trigger"), help.getContentAsString());
+        }
     }
 
     @Test

@@ -2,8 +2,10 @@ package io.jenkins.plugins.codepipeline.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jenkins.plugins.codepipeline.AbstractCodePipelineJobStep;
 import io.jenkins.plugins.codepipeline.core.worker.ActionTypeId;
 import io.jenkins.plugins.codepipeline.core.worker.CustomActionTypeDefinition;
 import java.io.InputStream;
@@ -34,8 +36,36 @@ class TriggerHelpTest {
     @Test
     void everyFieldHasHelp() throws Exception {
         for (String field : new String[] {"category", "provider", "version", "projectName", "queryPropertyName",
-                "region", "credentialsId", "endpointUrl", "maxJobsInFlight", "unstableAsSuccess", "branches"}) {
+                "maxJobsInFlight", "unstableAsSuccess", "branches"}) {
             assertTrue(resource("help-" + field + ".html").contains("<div>"), field);
         }
+        // The connection settings have one help, shared with the steps and the post-build action.
+        String config = resource("config.jelly");
+        for (String field : new String[] {"region", "credentialsId", "endpointUrl"}) {
+            assertNull(CodePipelineJobsTrigger.class.getResource("CodePipelineJobsTrigger/help-" + field + ".html"),
+                    "no copy of the " + field + " help");
+            assertTrue(config.contains("help=\"/descriptor/io.jenkins.plugins.codepipeline.CodePipelineJobSuccessStep"
+                    + "/help/" + field + "\""), field);
+            String shared = sharedHelp(field);
+            assertTrue(shared.contains("in the trigger"), shared);
+            assertTrue(shared.contains("post-build action"), shared);
+        }
+        assertTrue(sharedHelp("credentialsId").contains("codepipeline:PollForJobs"));
+    }
+
+    /** A connection setting's help, as the steps' descriptors serve it. */
+    private static String sharedHelp(String field) throws Exception {
+        try (InputStream in = AbstractCodePipelineJobStep.class.getResourceAsStream(
+                "AbstractCodePipelineJobStep/help-" + field + ".html")) {
+            assertNotNull(in, field);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Duplicates are found by region, action type and value, not by account: the help says what to do. */
+    @Test
+    void theDuplicateCheckIgnoresTheAccountAndTheHelpSaysSo() throws Exception {
+        assertTrue(resource("help.html").contains("different accounts"));
+        assertTrue(resource("help-projectName.html").contains("different AWS accounts"));
     }
 }

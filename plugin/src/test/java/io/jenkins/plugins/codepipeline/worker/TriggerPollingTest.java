@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.cloudbees.hudson.plugins.folder.Folder;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.CredentialsStore;
+import com.cloudbees.plugins.credentials.domains.Domain;
+import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
 import hudson.model.Job;
@@ -31,6 +37,7 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
  */
 @WithJenkins
 class TriggerPollingTest {
+    private static final String FOLDER_ACCESS_KEY = "AKIDFOLDERTEST";
     private JenkinsRule j;
     private FakeCodePipeline endpoint;
 
@@ -166,6 +173,51 @@ class TriggerPollingTest {
         WorkflowRun run = (WorkflowRun) waitForBuild(job, 2);
         j.waitForCompletion(run);
         j.assertLogContains("job " + jobId, run);
+    }
+
+    /** A job in a folder polls, acknowledges and reports with the folder's credentials, which other jobs do not see. */
+    @Test
+    void aFolderJobUsesTheFoldersCredentials() throws Exception {
+        Folder folder = j.jenkins.createProject(Folder.class, "team");
+        CredentialsStore store = null;
+        for (CredentialsStore s : CredentialsProvider.lookupStores(folder)) {
+            if (s.getContext() == folder) {
+                store = s;
+            }
+        }
+        assertNotNull(store, "the folder's credentials store");
+        store.addCredentials(Domain.global(), new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL,
+                "folder-keys", "the folder's keys", FOLDER_ACCESS_KEY, "f0lder-Secret-Key"));
+        FreeStyleProject project = folder.createProject(FreeStyleProject.class, "app");
+        CodePipelineJobsTrigger trigger = WorkerTestSupport.trigger("team-app");
+        trigger.setCredentialsId("folder-keys");
+        WorkerTestSupport.addTrigger(project, trigger);
+        FreeStyleProject outside = j.createFreeStyleProject("outside");
+        CodePipelineJobsTrigger outsideTrigger = WorkerTestSupport.trigger("outside");
+        outsideTrigger.setCredentialsId("folder-keys");
+        WorkerTestSupport.addTrigger(outside, outsideTrigger);
+
+        String jobId = "51111111-2222-3333-4444-555555555555";
+        endpoint.addJob(WorkerTestSupport.job("team-app").withId(jobId));
+        FreeStyleBuild build = (FreeStyleBuild) waitForBuild(project, 1);
+        j.waitForCompletion(build);
+        assertEquals("team/app", build.getParent().getFullName());
+        assertNotNull(build.getCause(CodePipelineJobCause.class));
+        waitUntil("the job is closed", () -> endpoint.isClosed(jobId));
+        for (RecordedRequest r : endpoint.requests()) {
+            if (jobId.equals(r.jobId())) {
+                assertEquals(FOLDER_ACCESS_KEY, r.accessKeyId(), r.operation() + " signed with the folder's keys");
+            }
+        }
+        // the job outside the folder does not see them
+        ControllerPoller poller = ControllerPoller.get();
+        waitUntil("the outside job's failed poll", () -> {
+            JobPollingStatus status = poller.statusOrNull("outside");
+            return status != null && status.lastOutcome() != null && status.lastOutcome().failed();
+        });
+        assertTrue(poller.statusOrNull("outside").lastOutcome().errorMessage()
+                .contains("Credentials 'folder-keys' were not found"));
+        assertNull(outside.getLastBuild());
     }
 
     @Test

@@ -35,6 +35,18 @@ final class WorkerTestSupport {
     }
 
     /**
+     * A new in-process CodePipeline that every poll and report of this Jenkins goes to ({@link #useEndpoint}), with
+     * the global keys and the action type known; close it after the test.
+     */
+    static FakeCodePipeline startEndpoint() throws Exception {
+        FakeCodePipeline endpoint = new FakeCodePipeline();
+        useEndpoint(endpoint);
+        addGlobalKeys();
+        addActionType(endpoint);
+        return endpoint;
+    }
+
+    /**
      * For tests that do not poll: the triggers' polls go to a closed local port (they fail at once, no network), once
      * an hour.
      */

@@ -5,8 +5,10 @@ import io.jenkins.plugins.codepipeline.core.ConnectionSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,8 +31,11 @@ import software.amazon.awssdk.services.codepipeline.model.ListActionTypesRespons
  *
  * <p>One listing per region, endpoint and credentials, kept {@link #KEEP} (a failed one {@link #KEEP_FAILURE}, so
  * that a missing permission is not asked again on every poll). A type that a listing does not show is looked up
- * again once the listing is older than {@link #KEEP_FAILURE}: it may have been created since. A property whose
- * secret flag is missing counts as secret.
+ * again once the listing is older than {@link #KEEP_FAILURE}: it may have been created since.
+ *
+ * <p>An allow-list: a job keeps only the properties that the listing names with {@code secret: false}
+ * ({@link PropertyFlags#isNotSecret}). A property whose flag is missing counts as secret, and so does a property
+ * the job carries but the listing does not name.
  */
 public final class ActionTypeCatalog {
     public static final Duration KEEP = Duration.ofMinutes(10);
@@ -45,6 +50,60 @@ public final class ActionTypeCatalog {
     private final Retrying retrying;
     private final Map<Account, Slot> slots = new ConcurrentHashMap<>();
 
+    /**
+     * The configuration properties ListActionTypes lists for one action type, with their secret flags. As a set, it
+     * holds the names of the secret ones (what {@link #secretProperties} has always answered); what a job may keep
+     * is decided by {@link #isNotSecret}, an allow-list, and {@link ReceivedJob#from} uses it so.
+     */
+    public static final class PropertyFlags extends AbstractSet<String> {
+        private final Set<String> secret;
+        private final Set<String> notSecret;
+
+        private PropertyFlags(Set<String> secret, Set<String> notSecret) {
+            this.secret = Set.copyOf(secret);
+            this.notSecret = Set.copyOf(notSecret);
+        }
+
+        /**
+         * @param secretByName each listed property's name and its {@code secret} flag; a null flag counts as secret
+         */
+        public static PropertyFlags of(Map<String, Boolean> secretByName) {
+            Set<String> secret = new HashSet<>();
+            Set<String> notSecret = new HashSet<>();
+            secretByName.forEach((name, flag) -> {
+                if (name != null) {
+                    (Boolean.FALSE.equals(flag) ? notSecret : secret).add(name);
+                }
+            });
+            return new PropertyFlags(secret, notSecret);
+        }
+
+        /** Whether the listing names this property with {@code secret: false}: only then may a job keep it. */
+        public boolean isNotSecret(String name) {
+            return name != null && notSecret.contains(name);
+        }
+
+        /** The properties listed with {@code secret: false}. */
+        public Set<String> notSecret() {
+            return notSecret;
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return secret.iterator();
+        }
+
+        @Override
+        public int size() {
+            return secret.size();
+        }
+
+        @Override
+        public boolean contains(Object name) {
+            return secret.contains(name);
+        }
+    }
+
     public ActionTypeCatalog(CodePipelineClientCache clients, Clock clock) {
         this(clients, clock, null);
     }
@@ -57,10 +116,11 @@ public final class ActionTypeCatalog {
     }
 
     /**
-     * Names of the type's secret properties; empty when unknown (the call failed, or the type is not listed). An
-     * interrupt ends the lookup, answers unknown and leaves the thread's interrupt flag set.
+     * The type's properties and their secret flags (as a set: the names of the secret ones); empty when unknown (the
+     * call failed, or the type is not listed). An interrupt ends the lookup, answers unknown and leaves the thread's
+     * interrupt flag set.
      */
-    public Optional<Set<String>> secretProperties(PollKey key, AwsCredentialsProvider credentials) {
+    public Optional<PropertyFlags> secretProperties(PollKey key, AwsCredentialsProvider credentials) {
         Slot slot = slots.computeIfAbsent(new Account(key.settings(), key.credentialsKey()), a -> new Slot());
         synchronized (slot) {
             Instant now = clock.instant();
@@ -123,7 +183,7 @@ public final class ActionTypeCatalog {
         }
         AwsRequestOverrideConfiguration signed = AwsRequestOverrideConfiguration.builder()
                 .credentialsProvider(StaticCredentialsProvider.create(session)).build();
-        Map<ActionTypeId, Set<String>> secrets = new HashMap<>();
+        Map<ActionTypeId, PropertyFlags> secrets = new HashMap<>();
         try (CodePipelineClientCache.Lease lease = clients.acquire(key.settings())) {
             CodePipelineClient client = lease.client();
             String nextToken = null;
@@ -151,7 +211,7 @@ public final class ActionTypeCatalog {
         return new Listing(now, now.plus(KEEP), Map.copyOf(secrets), null);
     }
 
-    private static void add(ActionType type, Map<ActionTypeId, Set<String>> secrets) {
+    private static void add(ActionType type, Map<ActionTypeId, PropertyFlags> secrets) {
         ActionTypeId id;
         try {
             id = type.id() == null ? null : ActionTypeId.fromSdk(type.id());
@@ -161,17 +221,20 @@ public final class ActionTypeCatalog {
         if (id == null) {
             return;
         }
-        Set<String> secret = new HashSet<>();
+        Map<String, Boolean> flags = new HashMap<>();
         for (ActionConfigurationProperty property : type.actionConfigurationProperties()) {
-            if (property.name() != null && !Boolean.FALSE.equals(property.secret())) {
-                secret.add(property.name());
+            if (property.name() != null) {
+                // A name listed twice is secret if either says so (or says nothing).
+                flags.merge(property.name(), Boolean.FALSE.equals(property.secret()) ? Boolean.FALSE : Boolean.TRUE,
+                        (a, b) -> a || b);
             }
         }
-        secrets.put(id, Set.copyOf(secret));
+        secrets.put(id, PropertyFlags.of(flags));
     }
 
     /** One listing: secrets null when it failed, with the reason in problem. */
-    private record Listing(Instant fetched, Instant expires, Map<ActionTypeId, Set<String>> secrets, String problem) {
+    private record Listing(Instant fetched, Instant expires, Map<ActionTypeId, PropertyFlags> secrets,
+            String problem) {
         static Listing failed(Instant now, String problem) {
             return new Listing(now, now.plus(KEEP_FAILURE), null, problem);
         }

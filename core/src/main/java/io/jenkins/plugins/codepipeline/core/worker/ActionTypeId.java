@@ -1,7 +1,10 @@
 package io.jenkins.plugins.codepipeline.core.worker;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import software.amazon.awssdk.services.codepipeline.model.ActionCategory;
 import software.amazon.awssdk.services.codepipeline.model.ActionOwner;
 
 /**
@@ -14,9 +17,11 @@ import software.amazon.awssdk.services.codepipeline.model.ActionOwner;
  * @param version  1–9 letters, digits, _ and -, such as {@code 1}
  */
 public record ActionTypeId(String category, String provider, String version) implements Serializable {
-    /** The service model's ActionCategory values. */
-    public static final List<String> CATEGORIES =
-            List.of("Source", "Build", "Deploy", "Test", "Invoke", "Approval", "Compute");
+    /**
+     * The service model's categories ({@link ActionCategory#knownValues()} of the SDK the worker is built with), in
+     * the console's order: Source, Build, Deploy, Test, Invoke, Approval, Compute, then any category a newer SDK adds.
+     */
+    public static final List<String> CATEGORIES = categories();
     public static final String OWNER = "Custom";
     public static final int PROVIDER_MAX = 35;
     public static final int VERSION_MAX = 9;
@@ -40,6 +45,17 @@ public record ActionTypeId(String category, String provider, String version) imp
     public software.amazon.awssdk.services.codepipeline.model.ActionTypeId toSdk() {
         return software.amazon.awssdk.services.codepipeline.model.ActionTypeId.builder()
                 .category(category).owner(ActionOwner.CUSTOM).provider(provider).version(version).build();
+    }
+
+    private static List<String> categories() {
+        List<String> usual = List.of("Source", "Build", "Deploy", "Test", "Invoke", "Approval", "Compute");
+        List<String> known = new ArrayList<>();
+        for (ActionCategory category : ActionCategory.knownValues()) {
+            known.add(category.toString());
+        }
+        // The usual ones in the usual order; a category that list does not know after them, as the SDK has it.
+        known.sort(Comparator.comparingInt(name -> usual.contains(name) ? usual.indexOf(name) : usual.size()));
+        return List.copyOf(known);
     }
 
     private static String checkCategory(String category) {

@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.codepipeline.model.PollForJobsResponse;
 
 /**
  * One poll: PollForJobs for at most the free room, then AcknowledgeJob with each job's nonce, one job at a time,
- * handing each job on right after its acknowledgement answered InProgress.
+ * telling the handler about each job before its acknowledgement (so that it can record the job first) and handing it
+ * on right after its acknowledgement answered InProgress.
  *
  * <p>The nonce decides who runs a job: when two workers received it (CodePipeline hands a job out again once its
  * dispatch timeout passes), only the latest nonce is accepted, and the other worker gets InvalidNonceException. Such a
@@ -64,8 +65,9 @@ public final class JobPoller {
      * Polls once.
      *
      * @param maxBatchSize the most jobs to take, 1 or more; above {@link #MAX_BATCH_SIZE} asks for that many
-     * @param handler      takes each acknowledged job; an exception it throws is noted in the outcome's dropped
-     *                     jobs (the job is ours by then, and times out in CodePipeline)
+     * @param handler      is told about each job before it is acknowledged (an exception there keeps the job from
+     *                     being acknowledged), then takes each acknowledged job (an exception there is noted in the
+     *                     outcome's dropped jobs: the job is ours by then) or hears that it was not acknowledged
      * @throws InterruptedException when the thread is interrupted; jobs handed on before that stay handed on, jobs
      *                              not yet acknowledged are handed out again by CodePipeline
      */
@@ -139,18 +141,31 @@ public final class JobPoller {
             dropped.add(new DroppedJob(jobId, "not acknowledged: its data is malformed (" + e.getMessage() + ")"));
             return;
         }
+        try {
+            handler.beforeAcknowledge(received);
+        } catch (RuntimeException e) {
+            // Not acknowledged: a job the worker cannot record must not become ours.
+            dropped.add(new DroppedJob(jobId, "not acknowledged: the worker could not record it ("
+                    + AwsErrorMessages.rootMessage(e) + "); CodePipeline hands it out again after its dispatch "
+                    + "timeout"));
+            return;
+        }
         AcknowledgeJobRequest request = AcknowledgeJobRequest.builder().jobId(jobId).nonce(job.nonce())
                 .overrideConfiguration(signed).build();
         Retrying.Result<AcknowledgeJobResponse> answer =
                 retrying.call("codepipeline-acknowledge-job", () -> client.acknowledgeJob(request));
         if (answer.failed()) {
-            dropped.add(new DroppedJob(jobId, ackFailure(key, answer, session)));
+            String reason = ackFailure(key, answer, session);
+            dropped.add(new DroppedJob(jobId, reason));
+            notAcknowledged(handler, received, reason);
             return;
         }
         JobStatus status = answer.value().status();
         if (status != JobStatus.IN_PROGRESS) {
-            dropped.add(new DroppedJob(jobId, "no longer ours: AcknowledgeJob answered status "
-                    + answer.value().statusAsString() + ", not InProgress"));
+            String reason = "no longer ours: AcknowledgeJob answered status " + answer.value().statusAsString()
+                    + ", not InProgress";
+            dropped.add(new DroppedJob(jobId, reason));
+            notAcknowledged(handler, received, reason);
             return;
         }
         try {
@@ -159,6 +174,14 @@ public final class JobPoller {
         } catch (RuntimeException e) {
             dropped.add(new DroppedJob(jobId, "acknowledged, but the worker could not take it ("
                     + AwsErrorMessages.rootMessage(e) + "); it times out in CodePipeline"));
+        }
+    }
+
+    private static void notAcknowledged(AcknowledgedJobHandler handler, ReceivedJob job, String reason) {
+        try {
+            handler.notAcknowledged(job, reason);
+        } catch (RuntimeException e) {
+            // the contract says it must not throw; the job is dropped either way
         }
     }
 

@@ -4,6 +4,7 @@ import io.jenkins.plugins.codepipeline.core.AwsErrorMessages;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,10 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * parallel on the caller's executor, by at most {@code parallelism} tasks, so that one slow region does not hold up
  * the others and a thousand keys do not take a thousand threads.
  *
+ * <p>Each job is announced to the subscriber that is to take it before it is acknowledged
+ * ({@link Subscriber#beforeAccept}), so that it is recorded before it is ours; then it is accepted, or, when it was
+ * not acknowledged, dropped again ({@link Subscriber#notAccepted}).
+ *
  * <p>Logging is for people: a failure is logged when it starts and when its message changes, not once per poll, and
  * a recovery once. A dropped job is one info line.
  */
@@ -40,8 +45,22 @@ public final class PollCycle {
         /** The credentials of its key; the first subscriber of a key is asked. A message says what is wrong. */
         AwsCredentialsProvider credentials() throws Exception;
 
-        /** Must record the job durably first, then start its work; must not throw. */
+        /**
+         * Called before the job is acknowledged, on the subscriber that is to take it: record it durably as pending
+         * (so that a crash right after the acknowledgement does not lose it). An exception keeps the job from being
+         * acknowledged (CodePipeline hands it out again later).
+         */
+        default void beforeAccept(ReceivedJob job) {
+        }
+
+        /** The job is acknowledged, and this subscriber's: record it durably first, then start its work; must not
+         *  throw. */
         void accept(ReceivedJob job);
+
+        /** The job {@linkplain #beforeAccept prepared} was not acknowledged (another worker has it, or the call
+         *  failed): drop what {@link #beforeAccept} recorded. Must not throw. */
+        default void notAccepted(ReceivedJob job, String reason) {
+        }
 
         /** After each poll of its key (success or failure). */
         default void polled(PollOutcome outcome, PollHealth health) {
@@ -151,28 +170,84 @@ public final class PollCycle {
             finish(group, PollOutcome.failure(group.key, clock.instant(), CREDENTIALS_UNAVAILABLE, message));
             return;
         }
-        int[] left = group.rooms.clone();
         PollOutcome outcome = poller.poll(group.key, credentials,
-                Math.min(group.totalRoom, JobPoller.MAX_BATCH_SIZE), job -> handOut(group, left, job));
+                Math.min(group.totalRoom, JobPoller.MAX_BATCH_SIZE), new HandOut(group));
         finish(group, outcome);
     }
 
-    /** To the first subscriber with room left; the batch never exceeds the room, so one always has some. */
-    private void handOut(Group group, int[] left, ReceivedJob job) {
-        int taker = 0;
-        for (int i = 0; i < left.length; i++) {
-            if (left[i] > 0) {
-                taker = i;
-                break;
+    /**
+     * Hands the jobs of one poll out. The taker of a job is chosen before it is acknowledged (the first subscriber
+     * with room left; the batch never exceeds the room, so one always has some), so that it can record the job
+     * first; a job that is then not acknowledged gives its room back. Used by one poll's thread only.
+     */
+    private final class HandOut implements AcknowledgedJobHandler {
+        private final Group group;
+        private final int[] left;
+        private final Map<String, Integer> takers = new HashMap<>();
+
+        HandOut(Group group) {
+            this.group = group;
+            this.left = group.rooms.clone();
+        }
+
+        private int chooseTaker() {
+            for (int i = 0; i < left.length; i++) {
+                if (left[i] > 0) {
+                    return i;
+                }
+            }
+            return 0;
+        }
+
+        @Override
+        public void beforeAcknowledge(ReceivedJob job) {
+            int taker = chooseTaker();
+            left[taker]--;
+            takers.put(job.jobId(), taker);
+            try {
+                group.members.get(taker).beforeAccept(job);
+            } catch (RuntimeException e) {
+                takers.remove(job.jobId());
+                left[taker]++;
+                log.warning("Job " + job.jobId() + " of " + group.key.describe() + " is not acknowledged: it could "
+                        + "not be recorded (" + AwsErrorMessages.rootMessage(e) + "). CodePipeline hands it out again "
+                        + "after its dispatch timeout.");
+                throw e;
             }
         }
-        left[taker]--;
-        log.info("Received " + job.describe() + " for " + group.key.describe());
-        try {
-            group.members.get(taker).accept(job);
-        } catch (RuntimeException e) {
-            log.warning("Job " + job.jobId() + " of " + group.key.describe() + " was acknowledged, but could not be "
-                    + "started: " + AwsErrorMessages.rootMessage(e) + ". It times out in CodePipeline.");
+
+        @Override
+        public void acknowledged(ReceivedJob job) {
+            Integer chosen = takers.remove(job.jobId());
+            int taker;
+            if (chosen == null) { // a poller that did not announce the job
+                taker = chooseTaker();
+                left[taker]--;
+            } else {
+                taker = chosen;
+            }
+            log.info("Received " + job.describe() + " for " + group.key.describe());
+            try {
+                group.members.get(taker).accept(job);
+            } catch (RuntimeException e) {
+                log.warning("Job " + job.jobId() + " of " + group.key.describe() + " was acknowledged, but could not "
+                        + "be started: " + AwsErrorMessages.rootMessage(e) + ". It times out in CodePipeline.");
+            }
+        }
+
+        @Override
+        public void notAcknowledged(ReceivedJob job, String reason) {
+            Integer taker = takers.remove(job.jobId());
+            if (taker == null) {
+                return;
+            }
+            left[taker]++;
+            try {
+                group.members.get(taker).notAccepted(job, reason);
+            } catch (RuntimeException e) {
+                log.warning("A subscriber of " + group.key.describe() + " failed to drop job " + job.jobId()
+                        + ", which was not acknowledged: " + AwsErrorMessages.rootMessage(e));
+            }
         }
     }
 

@@ -8,15 +8,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import software.amazon.awssdk.services.codepipeline.model.Artifact;
 import software.amazon.awssdk.services.codepipeline.model.Job;
 import software.amazon.awssdk.services.codepipeline.model.JobData;
 
 /**
  * An acknowledged job, as the worker keeps it. It never holds a secret: no artifact credentials, no nonce, and
- * {@code configuration} holds only the properties that ListActionTypes says are not secret. PollForJobs returns
- * secret values too, and the job itself does not say which are secret; when the flags are unknown, no configuration
- * is kept at all ({@code configurationKnown} false).
+ * {@code configuration} holds only the properties that ListActionTypes lists with {@code secret: false} (an
+ * allow-list: a property it does not list is not kept). PollForJobs returns secret values too, and the job itself
+ * does not say which are secret; when the flags are unknown, no configuration is kept at all
+ * ({@code configurationKnown} false).
  *
  * @param jobId              the job's id
  * @param accountId          the pipeline's AWS account
@@ -47,8 +49,10 @@ public record ReceivedJob(String jobId, String accountId, String region, ActionT
      * From an SDK job, keeping nothing secret.
      *
      * @param region           the region it was polled in
-     * @param secretProperties names of the type's secret properties; null when unknown, then no configuration is
-     *                         kept
+     * @param secretProperties the type's flags as {@link ActionTypeCatalog#secretProperties} gives them: then only
+     *                         the properties listed as not secret are kept. Any other set is taken as the names of
+     *                         the secret properties, and every other property is kept. Null when unknown: then no
+     *                         configuration is kept
      * @throws IllegalArgumentException when the job has no id or its action type is malformed
      */
     public static ReceivedJob from(Job job, String region, Set<String> secretProperties) {
@@ -60,10 +64,11 @@ public record ReceivedJob(String jobId, String accountId, String region, ActionT
                 data.actionTypeId());
         Map<String, String> configuration = Map.of();
         if (secretProperties != null && data != null && data.actionConfiguration() != null) {
+            Predicate<String> keep = secretProperties instanceof ActionTypeCatalog.PropertyFlags flags
+                    ? flags::isNotSecret : name -> !secretProperties.contains(name);
             configuration = new TreeMap<>();
             for (Map.Entry<String, String> property : data.actionConfiguration().configuration().entrySet()) {
-                if (property.getKey() != null && property.getValue() != null
-                        && !secretProperties.contains(property.getKey())) {
+                if (property.getKey() != null && property.getValue() != null && keep.test(property.getKey())) {
                     configuration.put(property.getKey(), property.getValue());
                 }
             }

@@ -52,6 +52,9 @@ class ActionTypeCatalogTest {
 
             assertEquals(Optional.of(Set.of("Token")), catalog.secretProperties(build, KEYS));
             assertEquals(Optional.of(Set.of("Password", "Flagless")), catalog.secretProperties(test, KEYS));
+            assertEquals(Set.of("ProjectName"), catalog.secretProperties(build, KEYS).orElseThrow().notSecret());
+            assertEquals(Set.of(), catalog.secretProperties(test, KEYS).orElseThrow().notSecret(),
+                    "a property without a flag is not on the allow-list");
             assertEquals(2, bodies.size(), "one listing of two pages serves both types");
             assertTrue(bodies.get(0).contains("\"actionOwnerFilter\":\"Custom\""), bodies.get(0));
             assertTrue(!bodies.get(0).contains("nextToken"), bodies.get(0));

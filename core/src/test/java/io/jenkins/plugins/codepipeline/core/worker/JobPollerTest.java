@@ -373,4 +373,90 @@ class JobPollerTest {
                 + "(IllegalStateException: disk full)"));
         assertNull(outcome.errorMessage());
     }
+    /** Records the order of the handler's calls, with the AcknowledgeJob requests the endpoint had seen by then. */
+    private class OrderRecorder implements AcknowledgedJobHandler {
+        final List<String> events = new ArrayList<>();
+        String failBefore;
+
+        @Override
+        public void beforeAcknowledge(ReceivedJob job) {
+            events.add("before " + job.jobId() + " acks=" + endpoint.requests("AcknowledgeJob").size());
+            if (job.jobId().equals(failBefore)) {
+                throw new IllegalStateException("disk full");
+            }
+        }
+
+        @Override
+        public void acknowledged(ReceivedJob job) {
+            events.add("acknowledged " + job.jobId() + " acks=" + endpoint.requests("AcknowledgeJob").size()
+                    + " status=" + endpoint.jobStatus(job.jobId()));
+        }
+
+        @Override
+        public void notAcknowledged(ReceivedJob job, String reason) {
+            events.add("not acknowledged " + job.jobId() + ": " + reason);
+        }
+    }
+
+    @Test
+    void theHandlerIsToldBeforeEachAcknowledgementThenAcknowledgedOrNot() throws Exception {
+        FakeJob kept = job("app");
+        FakeJob taken = job("app");
+        FakeJob unrecorded = job("app");
+        FakeJob last = job("app");
+        endpoint.addJob(kept).addJob(taken).addJob(unrecorded).addJob(last);
+        // PollForJobs and ListActionTypes answer, the first acknowledgement too, the second is refused.
+        endpoint.enqueue(new Delay(0), new Delay(0), new Delay(0), new FakeCodePipeline.Error(400,
+                "InvalidNonceException", "The nonce was specified in an invalid format."));
+        OrderRecorder handler = new OrderRecorder();
+        handler.failBefore = unrecorded.jobId();
+
+        PollOutcome outcome = poller.poll(key, KEYS, 4, handler);
+
+        assertEquals(List.of(
+                "before " + kept.jobId() + " acks=0",
+                "acknowledged " + kept.jobId() + " acks=1 status=InProgress",
+                "before " + taken.jobId() + " acks=1",
+                "not acknowledged " + taken.jobId() + ": another worker has it: CodePipeline handed it out again "
+                        + "and refused this worker's nonce",
+                "before " + unrecorded.jobId() + " acks=2",
+                "before " + last.jobId() + " acks=2",
+                "acknowledged " + last.jobId() + " acks=3 status=InProgress"), handler.events);
+        assertEquals(List.of(kept.jobId(), last.jobId()),
+                outcome.acknowledged().stream().map(ReceivedJob::jobId).toList());
+        assertEquals(3, endpoint.requests("AcknowledgeJob").size(), "a job that could not be recorded is not "
+                + "acknowledged");
+        assertNotEquals("InProgress", endpoint.jobStatus(unrecorded.jobId()));
+        DroppedJob notRecorded = outcome.dropped().stream().filter(d -> d.jobId().equals(unrecorded.jobId()))
+                .findFirst().orElseThrow();
+        assertTrue(notRecorded.reason().startsWith("not acknowledged: the worker could not record it "
+                + "(IllegalStateException: disk full)"), notRecorded.reason());
+    }
+
+    @Test
+    void aJobWhoseAcknowledgementFailsOrIsNoLongerInProgressIsNotAcknowledged() throws Exception {
+        FakeJob failing = job("app");
+        FakeJob timedOut = job("app");
+        endpoint.addJob(failing).addJob(timedOut);
+        endpoint.enqueue(new Delay(0), new Delay(0), FakeCodePipeline.internalError(), FakeCodePipeline.internalError(),
+                FakeCodePipeline.internalError());
+        OrderRecorder handler = new OrderRecorder() {
+            @Override
+            public void beforeAcknowledge(ReceivedJob job) {
+                super.beforeAcknowledge(job);
+                if (job.jobId().equals(timedOut.jobId())) {
+                    endpoint.setJobStatus(timedOut.jobId(), "TimedOut");
+                }
+            }
+        };
+
+        PollOutcome outcome = poller.poll(key, KEYS, 2, handler);
+
+        assertEquals(List.of(), outcome.acknowledged());
+        assertEquals(4, handler.events.size(), handler.events.toString());
+        assertTrue(handler.events.get(1).startsWith("not acknowledged " + failing.jobId()
+                + ": could not be acknowledged after 3 attempt(s)"), handler.events.get(1));
+        assertEquals("not acknowledged " + timedOut.jobId() + ": no longer ours: AcknowledgeJob answered status "
+                + "TimedOut, not InProgress", handler.events.get(3));
+    }
 }

@@ -34,6 +34,15 @@ class NamesValidationTest {
         }
     }
 
+    /** The categories are the SDK's service model's, in the console's order. */
+    @Test
+    void theCategoriesAreTheServiceModels() {
+        assertEquals(java.util.List.of("Source", "Build", "Deploy", "Test", "Invoke", "Approval", "Compute"),
+                ActionTypeId.CATEGORIES);
+        assertEquals(software.amazon.awssdk.services.codepipeline.model.ActionCategory.knownValues().size(),
+                ActionTypeId.CATEGORIES.size());
+    }
+
     @Test
     void anUnknownCategoryIsRefusedNamingTheAllowedOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

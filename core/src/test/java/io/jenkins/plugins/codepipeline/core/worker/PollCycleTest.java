@@ -470,4 +470,84 @@ class PollCycleTest {
         assertTrue(subscriber.accepted.get(2).configurationKnown());
         assertEquals(1, controller.log.warnings.size());
     }
+    /** Records, in one list shared by the subscribers, what each was told and in which order. */
+    static class OrderSubscriber extends TestSubscriber {
+        final String name;
+        final List<String> events;
+
+        OrderSubscriber(String name, PollKey key, int max, List<String> events) {
+            super(key, max);
+            this.name = name;
+            this.events = events;
+        }
+
+        @Override
+        public void beforeAccept(ReceivedJob job) {
+            events.add(name + " before " + job.jobId());
+        }
+
+        @Override
+        public void accept(ReceivedJob job) {
+            events.add(name + " accept " + job.jobId());
+            super.accept(job);
+        }
+
+        @Override
+        public void notAccepted(ReceivedJob job, String reason) {
+            events.add(name + " not accepted " + job.jobId() + ": " + reason);
+        }
+    }
+
+    @Test
+    void theTakerIsChosenBeforeTheAcknowledgementAndARefusedJobGivesItsRoomBack() throws Exception {
+        Controller controller = new Controller();
+        FakeJob refused = JobPollerTest.job("app");
+        FakeJob first = JobPollerTest.job("app");
+        FakeJob second = JobPollerTest.job("app");
+        endpoint.addJob(refused).addJob(first).addJob(second);
+        // PollForJobs and ListActionTypes answer; the first acknowledgement is refused.
+        endpoint.enqueue(new Delay(0), new Delay(0), new FakeCodePipeline.Error(400, "InvalidNonceException",
+                "The nonce was specified in an invalid format."));
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        OrderSubscriber one = new OrderSubscriber("one", key("app"), 1, events);
+        OrderSubscriber two = new OrderSubscriber("two", key("app"), 2, events);
+
+        controller.runOnce(List.of(one, two), 1);
+
+        assertEquals(List.of(
+                "one before " + refused.jobId(),
+                "one not accepted " + refused.jobId() + ": another worker has it: CodePipeline handed it out again "
+                        + "and refused this worker's nonce",
+                "one before " + first.jobId(),
+                "one accept " + first.jobId(),
+                "two before " + second.jobId(),
+                "two accept " + second.jobId()), events);
+        assertFalse(one.overfilled.get());
+        assertFalse(two.overfilled.get());
+    }
+
+    @Test
+    void aJobItsTakerCannotRecordIsNotAcknowledged() throws Exception {
+        Controller controller = new Controller();
+        FakeJob unrecorded = JobPollerTest.job("app");
+        FakeJob taken = JobPollerTest.job("app");
+        endpoint.addJob(unrecorded).addJob(taken);
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        OrderSubscriber full = new OrderSubscriber("full", key("app"), 1, events) {
+            @Override
+            public void beforeAccept(ReceivedJob job) {
+                super.beforeAccept(job);
+                throw new IllegalStateException("disk full");
+            }
+        };
+        OrderSubscriber other = new OrderSubscriber("other", key("app"), 1, events);
+
+        controller.runOnce(List.of(full, other), 1);
+
+        // Neither job is acknowledged; each time the room goes back to the taker, which is asked again.
+        assertEquals(List.of("full before " + unrecorded.jobId(), "full before " + taken.jobId()), events);
+        assertEquals(List.of(), endpoint.requests("AcknowledgeJob"));
+        assertEquals(2, controller.log.warnings.stream().filter(w -> w.contains("could not be recorded")).count(),
+                controller.log.warnings.toString());
+    }
 }

@@ -74,6 +74,23 @@ class ReceivedJobTest {
         assertNoSecret(job.toString());
     }
 
+    /** An allow-list: a property the listing does not name, or names without secret: false, is not kept. */
+    @Test
+    void keepsOnlyThePropertiesListedAsNotSecret() {
+        Map<String, Boolean> listed = new LinkedHashMap<>();
+        listed.put("ProjectName", false);
+        listed.put("ApiToken", true);
+        listed.put("Mode-Fast", null);
+        ActionTypeCatalog.PropertyFlags flags = ActionTypeCatalog.PropertyFlags.of(listed);
+        assertEquals(Set.of("ApiToken", "Mode-Fast"), flags, "as a set: the secret names");
+
+        ReceivedJob job = ReceivedJob.from(sdkJob(configuration(), null), "eu-west-1", flags);
+
+        assertTrue(job.configurationKnown());
+        assertEquals(Map.of("ProjectName", "app"), job.configuration(), "build.target is not listed, so not kept");
+        assertNoSecret(job.toString());
+    }
+
     @Test
     void keepsNoConfigurationWhenTheSecretFlagsAreUnknown() {
         ReceivedJob job = ReceivedJob.from(sdkJob(configuration(), null), "eu-west-1", null);

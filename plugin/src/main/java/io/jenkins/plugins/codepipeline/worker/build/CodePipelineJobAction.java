@@ -90,7 +90,7 @@ public final class CodePipelineJobAction implements RunAction2, Queue.QueueActio
     private final JobConnection connection;
     private final boolean unstableAsSuccess;
 
-    // Set when attached to the build.
+    /** Only in builds recorded by earlier versions: the id is now computed from the build when it is reported. */
     private volatile String externalExecutionId;
 
     // What was reported.
@@ -101,6 +101,11 @@ public final class CodePipelineJobAction implements RunAction2, Queue.QueueActio
     private volatile long reportedAt;
     private volatile String stepFailure;
     private volatile String undelivered;
+    /** Set on a build that must not run the job (another build runs it, or it was answered): why. */
+    private volatile String duplicateOf;
+
+    /** Why the result is not delivered yet while it is tried again (not persisted: a restart tries again). */
+    private transient volatile String retrying;
 
     private transient volatile Run<?, ?> run;
     private transient volatile Map<String, String> variables;
@@ -187,9 +192,6 @@ public final class CodePipelineJobAction implements RunAction2, Queue.QueueActio
     @Override
     public void onAttached(Run<?, ?> r) {
         run = r;
-        if (externalExecutionId == null) {
-            externalExecutionId = executionIdOf(r);
-        }
     }
 
     /** Null when the job's full name is too long for an id (then none is sent). */
@@ -291,16 +293,19 @@ public final class CodePipelineJobAction implements RunAction2, Queue.QueueActio
 
     /**
      * The id under which the build is reported to CodePipeline ({@code executionDetails.externalExecutionId}), which
-     * the {@code /codepipeline/build/} redirect resolves. Null until the action is on a build.
+     * the {@code /codepipeline/build/} redirect resolves: computed from the build's job and number when it is asked
+     * for (at report time), so that it follows a renamed or moved job. Null until the action is on a build.
      */
     @CheckForNull
     public String getExternalExecutionId() {
-        String id = externalExecutionId;
         Run<?, ?> r = run;
-        if (id == null && r != null) {
-            id = executionIdOf(r);
+        if (r != null) {
+            String id = executionIdOf(r);
+            if (id != null) {
+                return id;
+            }
         }
-        return id;
+        return externalExecutionId;
     }
 
     /** {@code pipeline/stage/action}, for lists and logs. */
@@ -319,9 +324,19 @@ public final class CodePipelineJobAction implements RunAction2, Queue.QueueActio
             return null;
         }
         String region = connection.getRegion();
-        String domain = region.startsWith("cn-") ? "console.amazonaws.cn" : "console.aws.amazon.com";
-        return "https://" + encode(region) + "." + domain + "/codesuite/codepipeline/pipelines/" + encode(pipelineName)
+        return consoleRoot(region) + "/codesuite/codepipeline/pipelines/" + encode(pipelineName)
                 + "/executions/" + encode(pipelineExecutionId) + "/timeline?region=" + encode(region);
+    }
+
+    /** The console of the region's partition: AWS GovCloud (US) and China have their own. */
+    static String consoleRoot(String region) {
+        if (region.startsWith("us-gov-")) {
+            return "https://console.amazonaws-us-gov.com";
+        }
+        if (region.startsWith("cn-")) {
+            return "https://console.amazonaws.cn";
+        }
+        return "https://" + encode(region) + ".console.aws.amazon.com";
     }
 
     private static String encode(String s) {
@@ -374,6 +389,18 @@ public final class CodePipelineJobAction implements RunAction2, Queue.QueueActio
         return undelivered;
     }
 
+    /** Why this build did not run the job (another build runs it, or it was answered already); null normally. */
+    @CheckForNull
+    public String getDuplicateOf() {
+        return duplicateOf;
+    }
+
+    /** Why the result is not delivered yet, while it is being tried again; null otherwise. */
+    @CheckForNull
+    public String getRetrying() {
+        return reportedBy == null && undelivered == null ? retrying : null;
+    }
+
     /**
      * Records a delivered result. The caller saves the build (once, with whatever else it records).
      *
@@ -387,6 +414,7 @@ public final class CodePipelineJobAction implements RunAction2, Queue.QueueActio
         this.reportRequestId = requestId;
         this.reportedAt = System.currentTimeMillis();
         this.undelivered = null;
+        this.retrying = null;
         this.reportedBy = by;
     }
 
@@ -397,7 +425,18 @@ public final class CodePipelineJobAction implements RunAction2, Queue.QueueActio
 
     /** Records that the automatic report could not be delivered. */
     public void recordUndelivered(@NonNull String reason) {
+        this.retrying = null;
         this.undelivered = reason;
+    }
+
+    /** Notes, for the build page, that the result is being tried again after {@code problem}. */
+    void recordRetrying(@CheckForNull String problem) {
+        this.retrying = problem;
+    }
+
+    /** Marks this build as one that must not run the job: it reports nothing. */
+    void markDuplicate(@NonNull String why) {
+        this.duplicateOf = why;
     }
 
     // --- Action ---

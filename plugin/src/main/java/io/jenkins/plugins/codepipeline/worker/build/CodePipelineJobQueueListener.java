@@ -45,7 +45,7 @@ public final class CodePipelineJobQueueListener extends QueueListener {
         AutomaticReport.submit(() -> {
             if (inFlight.claim(action.getJobId(), false)) {
                 AutomaticReport.failClaimed(inFlight, action.getJobId(), action.getConnection(), context, failureType,
-                        message);
+                        message, false, false);
             }
         });
     }

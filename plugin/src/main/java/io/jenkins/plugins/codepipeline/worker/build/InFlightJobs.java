@@ -10,6 +10,8 @@ import hudson.model.Job;
 import hudson.model.Run;
 import io.jenkins.plugins.codepipeline.core.FailureType;
 import io.jenkins.plugins.codepipeline.core.worker.JobJournal;
+import io.jenkins.plugins.codepipeline.core.worker.PipelineContext;
+import io.jenkins.plugins.codepipeline.core.worker.ReceivedJob;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -33,12 +37,16 @@ import jenkins.model.Jenkins;
  * {@link CodePipelineJobAction}) in {@code codepipeline-job-worker/jobs/<job id>.xml} until its result is sent, so
  * that a job whose queue item a crash lost can be queued again after a restart.
  *
- * <p>The journal is written before the build is queued (acknowledged), when the queue item is known (queued), when
- * the build starts (building) and before an automatic result is sent (reporting); the entry is removed once the
- * result is sent or refused. Nothing in it is secret.
+ * <p>The journal is written before AcknowledgeJob is called (a pending entry: {@link #PENDING} as its queue id),
+ * when the build starts (building) and before an automatic result is sent (reporting); the entry is removed once the
+ * result is sent or refused. The job's data is written once AcknowledgeJob answered: a pending entry with data was
+ * acknowledged, one without may not have been. The queue item's id is kept in memory only. Nothing in it is secret.
+ *
+ * <p>Readers ({@link #countFor} from the poll threads, the pages) read a copy of what the record holds, replaced
+ * after each write, and never wait behind a write.
  *
  * <p>Who sends a job's one result is decided here: {@link #claim} lets exactly one of the run listener, the queue
- * listener, the item listener and the startup recovery send it.
+ * listener, the item listener, the startup recovery and the sweep ({@link InFlightSweep}) send it.
  */
 @Extension
 public final class InFlightJobs {
@@ -46,15 +54,32 @@ public final class InFlightJobs {
     static final String DIRECTORY = "codepipeline-job-worker";
     static final String JOURNAL = "jobs-in-flight.json";
     static final String JOB_DATA = "jobs";
+    /** The queue id of an entry written before AcknowledgeJob was called (state ACKNOWLEDGED). */
+    static final long PENDING = -1;
     /** CodePipeline job ids are UUIDs; anything else is not used as a file name. */
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9-]{1,100}");
 
+    /** Opened on first use, then never replaced. */
     private volatile JobJournal journal;
     private volatile File root;
-    /** Jobs whose result one caller is sending now. */
+    private volatile List<String> warnings = List.of();
+    private final Object openLock = new Object();
+    /** Serializes the record's writes and the claims. Readers never take it. */
+    private final Object writeLock = new Object();
+    /** What the record holds, by job id in the order the jobs came: replaced after each write. */
+    private volatile Map<String, JobJournal.Entry> view = Map.of();
+    /** Jobs whose result one caller is sending now (or will retry). Guarded by writeLock. */
     private final Set<String> claimed = new HashSet<>();
-    /** Jobs answered lately: a late second claim (a listener racing another) is refused. Bounded. */
+    /** Jobs answered lately: a late second claim (a listener racing another) is refused. Bounded; writeLock. */
     private final Set<String> answered = Collections.newSetFromMap(new Bounded(10_000));
+    /** Jobs whose entry could not be removed from the file (a failed write): the sweep tries again. */
+    private final Set<String> unremoved = ConcurrentHashMap.newKeySet();
+    /** Queue items of the jobs, as far as this Jenkins knows them (not written to the record). */
+    private final Map<String, Long> queueIds = new ConcurrentHashMap<>();
+    /** Times a job was queued again by the sweep, so that a job whose build cannot be created is failed. */
+    private final Map<String, Integer> requeued = new ConcurrentHashMap<>();
+    /** Completed once the startup recovery has looked at every entry. */
+    private final CompletableFuture<Void> recovered = new CompletableFuture<>();
 
     /** Insertion-ordered, the oldest entry dropped beyond a size. */
     static final class Bounded extends LinkedHashMap<String, Boolean> {
@@ -76,48 +101,111 @@ public final class InFlightJobs {
         return ExtensionList.lookupSingleton(InFlightJobs.class);
     }
 
-    /** The journal, opened on first use (after JENKINS_HOME is known). */
-    private synchronized JobJournal journal() {
-        if (journal == null) {
-            root = new File(Jenkins.get().getRootDir(), DIRECTORY);
-            Path file = root.toPath().resolve(JOURNAL);
-            try {
-                journal = new JobJournal(file);
-            } catch (IOException e) {
-                // Cannot even read it: go on with an empty record in memory; writes will say what is wrong.
-                LOGGER.log(Level.SEVERE, "Could not read the record of CodePipeline jobs in flight " + file
-                        + "; jobs it lists are not resumed", e);
-                try {
-                    journal = new JobJournal(root.toPath().resolve(JOURNAL + ".unreadable-" + System.currentTimeMillis()));
-                } catch (IOException e2) {
-                    throw new IllegalStateException(e2);
-                }
-            }
-            for (String warning : journal.warnings()) {
-                LOGGER.warning(warning);
-            }
+    /** The journal, opened once on first use (after JENKINS_HOME is known). */
+    private JobJournal journal() {
+        JobJournal opened = journal;
+        if (opened != null) {
+            return opened;
         }
-        return journal;
+        synchronized (openLock) {
+            if (journal == null) {
+                File dir = new File(Jenkins.get().getRootDir(), DIRECTORY);
+                Path file = dir.toPath().resolve(JOURNAL);
+                JobJournal loaded;
+                try {
+                    loaded = new JobJournal(file);
+                } catch (IOException e) {
+                    // Cannot even read it: go on with an empty record in memory; writes will say what is wrong.
+                    LOGGER.log(Level.SEVERE, "Could not read the record of CodePipeline jobs in flight " + file
+                            + "; jobs it lists are not resumed", e);
+                    try {
+                        loaded = new JobJournal(dir.toPath().resolve(JOURNAL + ".unreadable-"
+                                + System.currentTimeMillis()));
+                    } catch (IOException e2) {
+                        throw new IllegalStateException(e2);
+                    }
+                }
+                warnings = loaded.warnings();
+                for (String warning : warnings) {
+                    LOGGER.warning(warning);
+                }
+                root = dir;
+                view = index(loaded.entries());
+                journal = loaded; // last: whoever sees it sees the view and the root
+            }
+            return journal;
+        }
     }
 
-    /** Acknowledged, unfinished jobs of that Jenkins job: the trigger takes no more than its room allows. */
+    private static Map<String, JobJournal.Entry> index(List<JobJournal.Entry> entries) {
+        Map<String, JobJournal.Entry> byId = new LinkedHashMap<>();
+        for (JobJournal.Entry entry : entries) {
+            byId.put(entry.jobId(), entry);
+        }
+        return Collections.unmodifiableMap(byId);
+    }
+
+    /** What the record holds now; never waits for a write. */
+    private Map<String, JobJournal.Entry> view() {
+        journal();
+        return view;
+    }
+
+    /** Acknowledged (or being acknowledged), unfinished jobs of that Jenkins job: the trigger's used room. */
     public int countFor(@NonNull Job<?, ?> job) {
-        return journal().countOf(job.getFullName());
+        String name = job.getFullName();
+        int count = 0;
+        for (JobJournal.Entry entry : view().values()) {
+            if (name.equals(entry.owner())) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Every job in flight, in the order they were acknowledged. */
     public List<JobJournal.Entry> entries() {
-        return journal().entries();
+        return List.copyOf(view().values());
     }
 
     /** What went wrong when the record was loaded, for the administrator. */
     public List<String> warnings() {
-        return journal().warnings();
+        journal();
+        return warnings;
     }
 
     /** The entry of one job, if it is in flight. */
     public Optional<JobJournal.Entry> get(String jobId) {
-        return journal().get(jobId);
+        return Optional.ofNullable(view().get(jobId));
+    }
+
+    /** Whether a caller is sending (or will retry) the job's result now. */
+    boolean isClaimed(String jobId) {
+        synchronized (writeLock) {
+            return claimed.contains(jobId);
+        }
+    }
+
+    /**
+     * Completed once the startup recovery has looked at every job of the record (at once when there was none).
+     * For tests and for the sweep, which waits for it.
+     */
+    public CompletableFuture<Void> startupRecovery() {
+        return recovered;
+    }
+
+    void recoveryDone() {
+        recovered.complete(null);
+    }
+
+    /** Whether a job's entry was written before its acknowledgement and nothing says the acknowledgement went
+     *  through (its data is written once it did). */
+    public boolean isPending(JobJournal.Entry entry) {
+        if (entry.state() != JobJournal.State.ACKNOWLEDGED || entry.queueId() != PENDING) {
+            return false;
+        }
+        File data = dataFile(entry.jobId());
+        return data == null || !data.exists();
     }
 
     /**
@@ -135,7 +223,7 @@ public final class InFlightJobs {
      */
     void failOwnedBy(String fullName, boolean descendants, @CheckForNull Item context, FailureType type,
             String reason) {
-        for (JobJournal.Entry entry : journal().entries()) {
+        for (JobJournal.Entry entry : view().values()) {
             String owner = entry.owner();
             if (owner == null || !(owner.equals(fullName) || descendants && owner.startsWith(fullName + "/"))) {
                 continue;
@@ -147,38 +235,153 @@ public final class InFlightJobs {
         }
     }
 
-    /** Writes the job's data and its journal entry, before its build is queued. */
-    void acknowledged(@NonNull Job<?, ?> job, @NonNull CodePipelineJobAction action) {
-        writeData(action);
-        JobConnection connection = action.getConnection();
-        put(new JobJournal.Entry(action.getJobId(), connection.getRegion(), connection.getEndpointUrl(),
-                connection.getCredentialsId(), job.getFullName(), 0, 0, JobJournal.State.ACKNOWLEDGED, Instant.now(),
-                action.describe()));
-    }
-
-    /** The queue item is known; an entry already past this state is left alone. */
-    synchronized void queued(String jobId, long queueId) {
-        journal().get(jobId).ifPresent(entry -> {
-            if (entry.state() == JobJournal.State.ACKNOWLEDGED
-                    || entry.state() == JobJournal.State.QUEUED && entry.queueId() != queueId) {
-                put(entry.withQueueId(queueId).withState(JobJournal.State.QUEUED));
+    /**
+     * Before AcknowledgeJob: writes the job's entry, pending. The job's data is written once the acknowledgement
+     * answered ({@link #acknowledged}).
+     *
+     * @throws IOException when the record cannot be written: the job must then not be acknowledged
+     */
+    void pending(@NonNull Job<?, ?> job, @NonNull ReceivedJob received, @NonNull JobConnection connection)
+            throws IOException {
+        synchronized (writeLock) {
+            if (view().containsKey(received.jobId())) {
+                return;
             }
-        });
+            putOrThrow(new JobJournal.Entry(received.jobId(), connection.getRegion(), connection.getEndpointUrl(),
+                    connection.getCredentialsId(), job.getFullName(), PENDING, 0, JobJournal.State.ACKNOWLEDGED,
+                    Instant.now(), describe(received)));
+        }
     }
 
-    /** The build started (or was found after a restart); an entry is made if there was none. */
-    synchronized void started(CodePipelineJobAction action, Run<?, ?> run) {
-        Optional<JobJournal.Entry> existing = journal().get(action.getJobId());
-        JobJournal.Entry entry = existing.orElseGet(() -> newEntry(action, run));
-        if (entry.state() == JobJournal.State.BUILDING && entry.buildNumber() == run.getNumber()
-                && run.getParent().getFullName().equals(entry.owner())) {
-            return;
+    /** AcknowledgeJob did not make the job ours: its pending entry goes (it is not marked answered: CodePipeline may
+     *  hand it to this controller again). */
+    void notTaken(String jobId) {
+        synchronized (writeLock) {
+            JobJournal.Entry entry = view().get(jobId);
+            if (entry == null || entry.state() != JobJournal.State.ACKNOWLEDGED || entry.queueId() != PENDING) {
+                return;
+            }
+            removeEntry(jobId);
         }
-        if (entry.state() == JobJournal.State.REPORTING) {
-            return;
+        deleteData(jobId);
+    }
+
+    /**
+     * The job is ours: writes its data (for a pending entry, this is what says that the acknowledgement went
+     * through), or, when nothing was recorded before the acknowledgement, its entry and then its data.
+     */
+    void acknowledged(@NonNull Job<?, ?> job, @NonNull CodePipelineJobAction action) {
+        boolean known;
+        synchronized (writeLock) {
+            known = view().containsKey(action.getJobId());
+            if (!known) {
+                JobConnection connection = action.getConnection();
+                put(new JobJournal.Entry(action.getJobId(), connection.getRegion(), connection.getEndpointUrl(),
+                        connection.getCredentialsId(), job.getFullName(), 0, 0, JobJournal.State.ACKNOWLEDGED,
+                        Instant.now(), action.describe()));
+            }
         }
-        put(entry.withOwner(run.getParent().getFullName()).withBuild(run.getNumber())
-                .withState(JobJournal.State.BUILDING));
+        writeData(action);
+    }
+
+    /**
+     * Records a job whose action could not even be made (its entry, so that the failure that follows is not lost
+     * with a crash); nothing when it is recorded already.
+     */
+    void acknowledgedWithoutData(@NonNull Job<?, ?> job, @NonNull ReceivedJob received,
+            @NonNull JobConnection connection) {
+        synchronized (writeLock) {
+            if (!view().containsKey(received.jobId())) {
+                put(new JobJournal.Entry(received.jobId(), connection.getRegion(), connection.getEndpointUrl(),
+                        connection.getCredentialsId(), job.getFullName(), 0, 0, JobJournal.State.ACKNOWLEDGED,
+                        Instant.now(), describe(received)));
+            }
+        }
+    }
+
+    private static String describe(ReceivedJob received) {
+        PipelineContext pipeline = received.pipeline();
+        return (pipeline == null || pipeline.pipelineName() == null ? "?" : pipeline.pipelineName()) + "/"
+                + (pipeline == null || pipeline.stageName() == null ? "?" : pipeline.stageName()) + "/"
+                + (pipeline == null || pipeline.actionName() == null ? "?" : pipeline.actionName());
+    }
+
+    /** The queue item is known: kept in memory (the recovery and the sweep look it up), not written. */
+    void queued(String jobId, long queueId) {
+        queueIds.put(jobId, queueId);
+    }
+
+    /** The queue item this Jenkins last knew for the job, or 0 (queue ids are kept in memory, not in the record). */
+    public long queueIdOf(String jobId) {
+        return queueIds.getOrDefault(jobId, 0L);
+    }
+
+    /** Counts a queuing of the job by the sweep; how many there were. */
+    int requeued(String jobId) {
+        return requeued.merge(jobId, 1, Integer::sum);
+    }
+
+    /**
+     * The build started (or was found running after a restart). An entry is made if there was none.
+     *
+     * @return null when the build may run the job; otherwise why it must not (another live build runs the job, or
+     *     the job was answered already: a queue item restored from an older queue.xml, or one that raced the first)
+     */
+    @CheckForNull
+    String started(CodePipelineJobAction action, Run<?, ?> run) {
+        String jobId = action.getJobId();
+        String name = run.getParent().getFullName();
+        synchronized (writeLock) {
+            if (answered.contains(jobId)) {
+                return "its result was sent already";
+            }
+            JobJournal.Entry entry = view().get(jobId);
+            if (entry != null) {
+                Run<?, ?> other = otherBuild(entry, run);
+                if (other != null) {
+                    return "it runs in " + other.getFullDisplayName();
+                }
+                if (entry.state() == JobJournal.State.REPORTING) {
+                    return entry.buildNumber() == run.getNumber() ? null : "its result is being sent";
+                }
+                if (entry.state() == JobJournal.State.BUILDING && entry.buildNumber() == run.getNumber()
+                        && name.equals(entry.owner())) {
+                    return null;
+                }
+                put(entry.withOwner(name).withBuild(run.getNumber()).withState(JobJournal.State.BUILDING));
+                return null;
+            }
+        }
+        // Not in the record: answered in an earlier session (a stale queue item), or the record lost it.
+        Run<?, ?> other = StartupRecovery.findBuild(run.getParent(), jobId, null, run);
+        if (other != null) {
+            return "it ran in " + other.getFullDisplayName();
+        }
+        synchronized (writeLock) {
+            if (!view().containsKey(jobId) && !answered.contains(jobId)) {
+                put(newEntry(action, run));
+            }
+        }
+        return null;
+    }
+
+    /** Another build of the entry's job that carries its CodePipeline job, or null. */
+    @CheckForNull
+    private static Run<?, ?> otherBuild(JobJournal.Entry entry, Run<?, ?> run) {
+        if (entry.buildNumber() <= 0 || entry.owner() == null) {
+            return null;
+        }
+        Job<?, ?> job = run.getParent();
+        if (!entry.owner().equals(job.getFullName())) {
+            job = Jenkins.get().getItemByFullName(entry.owner(), Job.class);
+        }
+        if (job == null || job == run.getParent() && entry.buildNumber() == run.getNumber()) {
+            return null;
+        }
+        Run<?, ?> other = job.getBuildByNumber(entry.buildNumber());
+        CodePipelineJobAction action = other == null ? null : other.getAction(CodePipelineJobAction.class);
+        return action != null && action.getJobId().equals(entry.jobId()) && action.getDuplicateOf() == null
+                ? other : null;
     }
 
     private static JobJournal.Entry newEntry(CodePipelineJobAction action, Run<?, ?> run) {
@@ -194,35 +397,43 @@ public final class InFlightJobs {
      *
      * @param requireEntry whether a job no longer in the record is refused (it was answered already)
      */
-    synchronized boolean claim(String jobId, boolean requireEntry) {
-        if (claimed.contains(jobId) || answered.contains(jobId)) {
-            return false;
-        }
-        Optional<JobJournal.Entry> entry = journal().get(jobId);
-        if (entry.isEmpty() && requireEntry) {
-            return false;
-        }
-        claimed.add(jobId);
-        entry.ifPresent(e -> {
-            if (e.state() != JobJournal.State.REPORTING) {
-                put(e.withState(JobJournal.State.REPORTING));
+    boolean claim(String jobId, boolean requireEntry) {
+        synchronized (writeLock) {
+            if (claimed.contains(jobId) || answered.contains(jobId)) {
+                return false;
             }
-        });
-        return true;
+            JobJournal.Entry entry = view().get(jobId);
+            if (entry == null && requireEntry) {
+                return false;
+            }
+            claimed.add(jobId);
+            if (entry != null && entry.state() != JobJournal.State.REPORTING) {
+                put(entry.withState(JobJournal.State.REPORTING));
+            }
+            return true;
+        }
     }
 
     /**
      * Claims a build's job, making an entry for it when the record lost it, so that the build's end is recorded
      * ({@code REPORTING}) before its result is sent.
      */
-    synchronized boolean claim(CodePipelineJobAction action, Run<?, ?> run) {
-        if (claimed.contains(action.getJobId()) || answered.contains(action.getJobId())) {
-            return false;
+    boolean claim(CodePipelineJobAction action, Run<?, ?> run) {
+        synchronized (writeLock) {
+            if (claimed.contains(action.getJobId()) || answered.contains(action.getJobId())) {
+                return false;
+            }
+            JobJournal.Entry entry = view().get(action.getJobId());
+            claimed.add(action.getJobId());
+            // One write: the build's end (REPORTING), with the build, even when the record had lost the job.
+            JobJournal.Entry reporting = (entry == null ? newEntry(action, run)
+                    : entry.withOwner(run.getParent().getFullName()).withBuild(run.getNumber()))
+                    .withState(JobJournal.State.REPORTING);
+            if (!reporting.equals(entry)) {
+                put(reporting);
+            }
+            return true;
         }
-        if (journal().get(action.getJobId()).isEmpty()) {
-            put(newEntry(action, run));
-        }
-        return claim(action.getJobId(), false);
     }
 
     /**
@@ -230,42 +441,69 @@ public final class InFlightJobs {
      * marked {@code REPORTING} (it is reported with its result); one the shutdown aborted stays {@code BUILDING}
      * (it is reported as killed by the restart).
      */
-    synchronized void deferred(String jobId, boolean ended) {
-        if (ended) {
-            journal().get(jobId).ifPresent(e -> {
-                if (e.state() != JobJournal.State.REPORTING) {
-                    put(e.withState(JobJournal.State.REPORTING));
-                }
-            });
+    void deferred(String jobId, boolean ended) {
+        if (!ended) {
+            return;
+        }
+        synchronized (writeLock) {
+            JobJournal.Entry e = view().get(jobId);
+            if (e != null && e.state() != JobJournal.State.REPORTING) {
+                put(e.withState(JobJournal.State.REPORTING));
+            }
         }
     }
 
     /** The job's result was sent (or definitively refused): it leaves the record. */
-    synchronized void finished(String jobId) {
-        try {
-            journal().remove(jobId);
-        } catch (IOException e) {
-            LOGGER.log(Level.WARNING, "Could not remove CodePipeline job " + jobId + " from the record of jobs in "
-                    + "flight; a restart will try its result again, and CodePipeline will refuse the second one", e);
+    void finished(String jobId) {
+        synchronized (writeLock) {
+            removeEntry(jobId);
+            claimed.remove(jobId);
+            answered.add(jobId);
         }
-        claimed.remove(jobId);
-        answered.add(jobId);
-        File data = dataFile(jobId);
-        if (data != null && data.exists() && !data.delete()) {
-            LOGGER.fine(() -> "could not delete " + data);
-        }
+        queueIds.remove(jobId);
+        requeued.remove(jobId);
+        deleteData(jobId);
     }
 
     /** A claim given up without an answer (Jenkins is stopping): a restart tries again. */
-    synchronized void released(String jobId) {
-        claimed.remove(jobId);
+    void released(String jobId) {
+        synchronized (writeLock) {
+            claimed.remove(jobId);
+        }
     }
 
     /** A Jenkins job was renamed or moved: its jobs in flight follow it. */
-    synchronized void moved(String oldFullName, String newFullName) {
-        for (JobJournal.Entry entry : journal().entriesOf(oldFullName)) {
-            put(entry.withOwner(newFullName));
+    void moved(String oldFullName, String newFullName) {
+        synchronized (writeLock) {
+            for (JobJournal.Entry entry : view().values()) {
+                if (oldFullName.equals(entry.owner())) {
+                    put(entry.withOwner(newFullName));
+                }
+            }
         }
+    }
+
+    /** Removes the entries whose removal failed before (the sweep calls this). */
+    void retryRemovals() {
+        for (String jobId : List.copyOf(unremoved)) {
+            synchronized (writeLock) {
+                if (view().containsKey(jobId)) {
+                    unremoved.remove(jobId); // recorded again meanwhile: it is in flight again
+                    continue;
+                }
+                try {
+                    journal().remove(jobId);
+                    unremoved.remove(jobId);
+                } catch (IOException e) {
+                    LOGGER.log(Level.FINE, "still cannot remove " + jobId + " from the record", e);
+                }
+            }
+        }
+    }
+
+    /** Whether the job's entry is still in the file although the job left the record (a failed write). */
+    boolean isUnremoved(String jobId) {
+        return unremoved.contains(jobId);
     }
 
     /** The data of a job in flight, as written before its build was queued; null when it cannot be read. */
@@ -287,6 +525,13 @@ public final class InFlightJobs {
     static JobConnection connectionOf(JobJournal.Entry entry) {
         return new JobConnection(entry.region() == null ? "us-east-1" : entry.region(), entry.endpointUrl(),
                 entry.credentialsId());
+    }
+
+    private void deleteData(String jobId) {
+        File data = dataFile(jobId);
+        if (data != null && data.exists() && !data.delete()) {
+            LOGGER.fine(() -> "could not delete " + data);
+        }
     }
 
     private void writeData(CodePipelineJobAction action) {
@@ -311,17 +556,55 @@ public final class InFlightJobs {
         return new File(new File(root, JOB_DATA), jobId + ".xml");
     }
 
+    /** Writes an entry; a failed write is logged (the record keeps what it had). */
     private void put(JobJournal.Entry entry) {
         try {
-            journal().put(entry);
+            putOrThrow(entry);
         } catch (IOException e) {
             LOGGER.log(Level.WARNING, "Could not write the record of CodePipeline jobs in flight ("
                     + journal().file() + "); should Jenkins stop now, job " + entry.jobId() + " may not be resumed", e);
         }
     }
 
+    private void putOrThrow(JobJournal.Entry entry) throws IOException {
+        synchronized (writeLock) {
+            journal().put(entry);
+            Map<String, JobJournal.Entry> next = new LinkedHashMap<>(view);
+            next.put(entry.jobId(), entry);
+            view = Collections.unmodifiableMap(next);
+            unremoved.remove(entry.jobId());
+        }
+    }
+
+    /** The job leaves the record; should the file not be written, it leaves the copy anyway (the trigger gets its
+     *  room back) and the sweep removes it from the file later. */
+    private void removeEntry(String jobId) {
+        synchronized (writeLock) {
+            if (!view().containsKey(jobId)) {
+                return;
+            }
+            try {
+                journal().remove(jobId);
+            } catch (IOException e) {
+                unremoved.add(jobId);
+                LOGGER.log(Level.WARNING, "Could not remove CodePipeline job " + jobId + " from the record of jobs in "
+                        + "flight; it is tried again in a minute (a restart before that tries its result again, and "
+                        + "CodePipeline refuses the second one)", e);
+            }
+            Map<String, JobJournal.Entry> next = new LinkedHashMap<>(view);
+            next.remove(jobId);
+            view = Collections.unmodifiableMap(next);
+        }
+    }
+
     /** For tests and the administrator: the jobs of one owner. */
     List<JobJournal.Entry> entriesOf(String owner) {
-        return new ArrayList<>(journal().entriesOf(owner));
+        List<JobJournal.Entry> of = new ArrayList<>();
+        for (JobJournal.Entry entry : view().values()) {
+            if (owner.equals(entry.owner())) {
+                of.add(entry);
+            }
+        }
+        return of;
     }
 }

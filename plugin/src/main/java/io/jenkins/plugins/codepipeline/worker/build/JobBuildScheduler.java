@@ -16,6 +16,7 @@ import hudson.security.ACLContext;
 import io.jenkins.plugins.codepipeline.core.FailureType;
 import io.jenkins.plugins.codepipeline.core.worker.JobEnvironment;
 import io.jenkins.plugins.codepipeline.core.worker.ReceivedJob;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +40,41 @@ public final class JobBuildScheduler {
     }
 
     /**
-     * Records the job in {@link InFlightJobs}, then schedules a build of {@code job}. Never throws: a job that cannot
-     * be scheduled is reported {@code ConfigurationError} right away (in the background) and leaves the record.
+     * Before AcknowledgeJob (the trigger's {@code PollCycle.Subscriber.beforeAccept}): records the job as pending, so
+     * that a crash right after the acknowledgement does not lose it. After a restart, a pending job that has no build
+     * gets a failure ("Jenkins stopped while taking the job"), which CodePipeline refuses harmlessly when the
+     * acknowledgement never went through.
+     *
+     * @throws IllegalStateException when the record cannot be written: the job must then not be acknowledged
+     */
+    public static void prepare(@NonNull Job<?, ?> job, @NonNull ReceivedJob received,
+            @NonNull JobConnection connection) {
+        try {
+            InFlightJobs.get().pending(job, received, connection);
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not record CodePipeline job " + received.jobId() + " for "
+                    + job.getFullName() + " before acknowledging it: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * AcknowledgeJob did not make a {@linkplain #prepare prepared} job ours (the trigger's
+     * {@code PollCycle.Subscriber.notAccepted}): its pending record is dropped. Never throws.
+     *
+     * @param reason why, for the log
+     */
+    public static void notAcknowledged(@NonNull ReceivedJob received, @NonNull String reason) {
+        try {
+            InFlightJobs.get().notTaken(received.jobId());
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.WARNING, "Could not drop CodePipeline job " + received.jobId() + " (" + reason + ")", e);
+        }
+    }
+
+    /**
+     * Records the job in {@link InFlightJobs} (its data, and its entry unless {@link #prepare} wrote it), then
+     * schedules a build of {@code job}. Never throws: a job that cannot be scheduled is reported
+     * {@code ConfigurationError} right away (in the background) and leaves the record.
      *
      * @param job               the Jenkins job whose trigger received the CodePipeline job
      * @param received          the acknowledged job; holds nothing secret
@@ -49,17 +83,19 @@ public final class JobBuildScheduler {
      */
     public static void schedule(@NonNull Job<?, ?> job, @NonNull ReceivedJob received, @NonNull JobConnection connection,
             boolean unstableAsSuccess) {
+        InFlightJobs inFlight = InFlightJobs.get();
         CodePipelineJobAction action;
         try {
             action = new CodePipelineJobAction(received, connection, unstableAsSuccess);
         } catch (RuntimeException e) {
             LOGGER.log(Level.WARNING, "Could not take CodePipeline job " + received.jobId() + " for "
                     + job.getFullName(), e);
-            failUnscheduled(InFlightJobs.get(), received.jobId(), connection, job, Messages.Scheduler_Unexpected(
+            // Recorded first, so that a crash while the failure is sent does not lose the job.
+            inFlight.acknowledgedWithoutData(job, received, connection);
+            failUnscheduled(inFlight, received.jobId(), connection, job, Messages.Scheduler_Unexpected(
                     job.getFullName(), String.valueOf(e.getMessage())));
             return;
         }
-        InFlightJobs inFlight = InFlightJobs.get();
         inFlight.acknowledged(job, action);
         enqueue(job, action, inFlight);
     }
@@ -81,7 +117,7 @@ public final class JobBuildScheduler {
                 }
                 why = Messages.Scheduler_Refused(job.getFullName());
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             LOGGER.log(Level.WARNING, "Could not queue a build of " + job.getFullName() + " for " + action, e);
             why = Messages.Scheduler_Unexpected(job.getFullName(), String.valueOf(e.getMessage()));
         }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import software.amazon.awssdk.services.codepipeline.model.AWSSessionCredentials;
 import software.amazon.awssdk.services.codepipeline.model.ActionConfiguration;
@@ -134,6 +135,41 @@ final class BuildTestSupport {
             Thread.sleep(100);
         }
         fail("job " + jobId + " still in flight: " + InFlightJobs.get().get(jobId));
+    }
+
+    /** Waits for the startup recovery to have looked at every job of the record. */
+    static void awaitRecovery() throws Exception {
+        InFlightJobs.get().startupRecovery().get(60, TimeUnit.SECONDS);
+    }
+
+    /** The results for a job that CodePipeline accepted (not the attempts that a fault answered). */
+    static List<RecordedRequest> accepted(FakeCodePipeline endpoint, String jobId) {
+        return results(endpoint, jobId).stream().filter(r -> "ok".equals(r.verdict())).toList();
+    }
+
+    /** Waits until CodePipeline accepted a result for the job, and returns it. */
+    static RecordedRequest awaitAccepted(FakeCodePipeline endpoint, String jobId) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < end) {
+            List<RecordedRequest> accepted = accepted(endpoint, jobId);
+            if (!accepted.isEmpty()) {
+                return accepted.get(0);
+            }
+            Thread.sleep(100);
+        }
+        return fail("no accepted result for job " + jobId + " within 60 s; requests: " + results(endpoint, jobId));
+    }
+
+    /** Waits until {@code condition} holds, for at most 60 s. */
+    static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail("not within 60 s: " + what);
     }
 
     /** The build of {@code job} that runs the CodePipeline job, once it exists. */

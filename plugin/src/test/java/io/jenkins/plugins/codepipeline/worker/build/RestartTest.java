@@ -6,6 +6,8 @@ import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.awai
 import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.awaitSettled;
 import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.results;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.Util;
@@ -15,9 +17,9 @@ import hudson.model.Label;
 import hudson.model.Queue;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline.RecordedRequest;
+import io.jenkins.plugins.codepipeline.core.worker.JobJournal;
 import io.jenkins.plugins.codepipeline.core.worker.ReceivedJob;
 import java.io.File;
-import java.time.Duration;
 import java.util.List;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
@@ -79,7 +81,7 @@ class RestartTest {
 
             // The queued build: restored from queue.xml, not queued twice, and it runs once its node comes.
             FreeStyleProject waiting = j.jenkins.getItemByFullName("waiting", FreeStyleProject.class);
-            Thread.sleep(Duration.ofSeconds(2).toMillis()); // let the recovery look at the queue
+            BuildTestSupport.awaitRecovery(); // the recovery has looked at the queue
             List<Queue.Item> items = j.jenkins.getQueue().getItems(waiting);
             assertEquals(1, items.size(), items.toString());
             assertEquals(queued.jobId(), items.get(0).getAction(CodePipelineJobAction.class).getJobId());
@@ -154,6 +156,85 @@ class RestartTest {
             assertTrue(result.body().contains("no longer exists"), result.body());
             awaitSettled(job.jobId());
             assertEquals(1, results(endpoint, job.jobId()).size());
+        });
+    }
+    @Test
+    void aResultBeingSentWhenJenkinsStoppedIsSentAfterTheRestartOrFoundDelivered() throws Throwable {
+        ReceivedJob unsent = BuildTestSupport.job();
+        ReceivedJob arrived = BuildTestSupport.job();
+        long retryInitialMillis = AutomaticReport.retryInitialMillis;
+        FakeCodePipeline.Fault unavailable = new FakeCodePipeline.Error(503, "ServiceUnavailableException",
+                "Service unavailable");
+        try {
+            sessions.then(j -> {
+                BuildTestSupport.configure(endpoint);
+                AutomaticReport.retryInitialMillis = 600_000; // no retry before the restart
+                FreeStyleProject project = j.createFreeStyleProject("reporting");
+                for (ReceivedJob job : List.of(unsent, arrived)) {
+                    endpoint.enqueue(unavailable, unavailable, unavailable);
+                    JobBuildScheduler.schedule(project, job, CONNECTION, false);
+                    FreeStyleBuild build = (FreeStyleBuild) awaitBuild(project, job.jobId());
+                    j.assertBuildStatusSuccess(j.waitForCompletion(build));
+                    BuildTestSupport.await("three failed attempts", () -> results(endpoint, job.jobId()).size() == 3);
+                    assertEquals(JobJournal.State.REPORTING, InFlightJobs.get().get(job.jobId()).orElseThrow().state());
+                    assertNotNull(build.getAction(CodePipelineJobAction.class).getRetrying());
+                }
+            });
+            // As if the second result had arrived before Jenkins stopped, its answer lost.
+            endpoint.setJobStatus(arrived.jobId(), "Succeeded");
+            sessions.then(j -> {
+                AutomaticReport.retryInitialMillis = retryInitialMillis;
+                BuildTestSupport.awaitRecovery();
+                FreeStyleProject project = j.jenkins.getItemByFullName("reporting", FreeStyleProject.class);
+
+                RecordedRequest sent = BuildTestSupport.awaitAccepted(endpoint, unsent.jobId());
+                assertEquals("PutJobSuccessResult", sent.operation(), "the build's own result, not 'killed'");
+                awaitSettled(unsent.jobId());
+                CodePipelineJobAction unsentAction = project.getBuildByNumber(1).getAction(CodePipelineJobAction.class);
+                assertEquals(AutomaticReport.REPORTER, unsentAction.getReportedBy());
+                assertEquals(1, BuildTestSupport.accepted(endpoint, unsent.jobId()).size());
+
+                awaitSettled(arrived.jobId());
+                CodePipelineJobAction arrivedAction = project.getBuildByNumber(2).getAction(CodePipelineJobAction.class);
+                assertTrue(arrivedAction.isReported(), "a closed job means the result most likely arrived");
+                assertTrue(arrivedAction.getReportedDetail().contains("most likely delivered earlier"),
+                        arrivedAction.getReportedDetail());
+                assertNull(arrivedAction.getUndelivered());
+                assertEquals(List.of(), BuildTestSupport.accepted(endpoint, arrived.jobId()));
+                assertTrue(InFlightJobs.get().entries().isEmpty(), InFlightJobs.get().entries().toString());
+            });
+        } finally {
+            AutomaticReport.retryInitialMillis = retryInitialMillis;
+        }
+    }
+
+    @Test
+    void aJobRecordedBeforeItsAcknowledgementIsFailedAfterTheRestartUnlessItWasNeverOurs() throws Throwable {
+        ReceivedJob taken = BuildTestSupport.job();
+        ReceivedJob notOurs = BuildTestSupport.job();
+        sessions.then(j -> {
+            BuildTestSupport.configure(endpoint);
+            FreeStyleProject project = j.createFreeStyleProject("taking");
+            // Jenkins stops between the record and the acknowledgement's answer.
+            JobBuildScheduler.prepare(project, taken, CONNECTION);
+            JobBuildScheduler.prepare(project, notOurs, CONNECTION);
+            assertEquals(2, InFlightJobs.get().countFor(project), "a pending job takes its room");
+            assertTrue(InFlightJobs.get().isPending(InFlightJobs.get().get(taken.jobId()).orElseThrow()));
+        });
+        // The second acknowledgement never went through: CodePipeline has the job closed for this controller.
+        endpoint.setJobStatus(notOurs.jobId(), "TimedOut");
+        sessions.then(j -> {
+            BuildTestSupport.awaitRecovery();
+            RecordedRequest failure = BuildTestSupport.awaitAccepted(endpoint, taken.jobId());
+            assertEquals("PutJobFailureResult", failure.operation());
+            assertTrue(failure.body().contains("Jenkins stopped while taking this CodePipeline job"), failure.body());
+            awaitSettled(taken.jobId());
+            awaitSettled(notOurs.jobId());
+            assertEquals(1, results(endpoint, notOurs.jobId()).size(), "tried once, refused harmlessly");
+            FreeStyleProject project = j.jenkins.getItemByFullName("taking", FreeStyleProject.class);
+            assertTrue(project.getBuilds().isEmpty(), "no build for a job that may not be ours");
+            assertTrue(j.jenkins.getQueue().getItems(project).isEmpty());
+            assertEquals(0, InFlightJobs.get().countFor(project));
         });
     }
 }
