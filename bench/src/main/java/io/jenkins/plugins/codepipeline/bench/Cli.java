@@ -397,6 +397,13 @@ public final class Cli {
     }
 
     private static Map<String, String> environment() throws IOException {
+        Map<String, String> env = labEnvironment();
+        env.put("AWS_PAGER", "");
+        return env;
+    }
+
+    /** The lab key pair, and no AWS config or credentials file, nor instance metadata (also section 8's). */
+    static Map<String, String> labEnvironment() {
         Map<String, String> env = new HashMap<>();
         env.put("AWS_ACCESS_KEY_ID", Fixture.ACCESS_KEY_ID);
         env.put("AWS_SECRET_ACCESS_KEY", Fixture.SECRET_ACCESS_KEY);
@@ -404,7 +411,6 @@ public final class Cli {
         env.put("AWS_CONFIG_FILE", none.toString());
         env.put("AWS_SHARED_CREDENTIALS_FILE", none.toString());
         env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("AWS_PAGER", "");
         return env;
     }
 

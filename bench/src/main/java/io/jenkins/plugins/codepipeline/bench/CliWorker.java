@@ -48,7 +48,7 @@ public final class CliWorker {
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         RefereeAdmin admin = new RefereeAdmin(Bench.endpoint());
-        Map<String, String> env = environment();
+        Map<String, String> env = Cli.labEnvironment();
         int backlog = Bench.count(200, 3);
         int onceRuns = Bench.count(10, 1);
 
@@ -333,17 +333,6 @@ public final class CliWorker {
 
     private static long nanosBetween(Instant a, Instant b) {
         return java.time.Duration.between(a, b).toNanos();
-    }
-
-    private static Map<String, String> environment() {
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_ACCESS_KEY_ID", Fixture.ACCESS_KEY_ID);
-        env.put("AWS_SECRET_ACCESS_KEY", Fixture.SECRET_ACCESS_KEY);
-        Path none = Bench.workDir().resolve("no-aws-config");
-        env.put("AWS_CONFIG_FILE", none.toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", none.toString());
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        return env;
     }
 
     private static void clean(Map<String, String> environment) {

@@ -29,4 +29,15 @@ public record CliEnvironment(Map<String, String> variables, Supplier<AwsCredenti
     public static CliEnvironment system() {
         return new CliEnvironment(System.getenv(), () -> DefaultCredentialsProvider.builder().build());
     }
+
+    /** Closes a provider from {@link #credentials} that is {@link AutoCloseable}; null or not closeable: nothing. */
+    static void close(AwsCredentialsProvider provider) {
+        if (provider instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception ignored) {
+                // nothing left to do at exit
+            }
+        }
+    }
 }

@@ -4,6 +4,7 @@ import io.jenkins.plugins.codepipeline.core.ApacheHttpClientFactory;
 import io.jenkins.plugins.codepipeline.core.AwsErrorMessages;
 import io.jenkins.plugins.codepipeline.core.CodePipelineClientCache;
 import io.jenkins.plugins.codepipeline.core.ConnectionSettings;
+import io.jenkins.plugins.codepipeline.core.RetryStrategies;
 import io.jenkins.plugins.codepipeline.core.worker.ActionTypeId;
 import io.jenkins.plugins.codepipeline.core.worker.CustomActionTypeDefinition;
 import io.jenkins.plugins.codepipeline.core.worker.JobQuery;
@@ -11,6 +12,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,15 +24,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.retries.api.AcquireInitialTokenRequest;
-import software.amazon.awssdk.retries.api.RefreshRetryTokenRequest;
-import software.amazon.awssdk.retries.api.RefreshRetryTokenResponse;
-import software.amazon.awssdk.retries.api.RetryStrategy;
-import software.amazon.awssdk.retries.api.RetryToken;
-import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
 import software.amazon.awssdk.services.codepipeline.model.CreateCustomActionTypeRequest;
 import software.amazon.awssdk.services.codepipeline.model.CreateCustomActionTypeResponse;
 
@@ -89,14 +84,7 @@ final class CreateActionTypeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            return run(out, err);
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return CommandStreams.run(spec, this::run);
     }
 
     private int run(PrintWriter out, PrintWriter err) {
@@ -174,10 +162,9 @@ final class CreateActionTypeCommand implements Callable<Integer> {
             CreateCustomActionTypeRequest signed = request.toBuilder().overrideConfiguration(
                     AwsRequestOverrideConfiguration.builder()
                             .credentialsProvider(StaticCredentialsProvider.create(session)).build()).build();
-            RetryStrategy strategy = AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                    .maxAttempts(settings.maxAttempts()).circuitBreakerEnabled(false).build();
-            RetryToken token = strategy.acquireInitialToken(
-                    AcquireInitialTokenRequest.create("codepipeline-create-action-type")).token();
+            RetryStrategies.Retries retries = RetryStrategies.start(
+                    RetryStrategies.standard(settings.maxAttempts(), null, null).build(),
+                    "codepipeline-create-action-type");
             boolean unanswered = false;
             for (int attempt = 1; ; attempt++) {
                 SdkException failure;
@@ -194,16 +181,12 @@ final class CreateActionTypeCommand implements Callable<Integer> {
                 } catch (SdkException e) {
                     failure = e;
                 }
-                Duration delay;
-                try {
-                    RefreshRetryTokenResponse refreshed = strategy.refreshRetryToken(
-                            RefreshRetryTokenRequest.builder().token(token).failure(failure).build());
-                    token = refreshed.token();
-                    delay = refreshed.delay();
-                } catch (TokenAcquisitionFailedException notRetried) {
+                Optional<Duration> retry = retries.retryAfter(failure);
+                if (retry.isEmpty()) {
                     err.println(describeFailure(type, settings, failure, attempt, unanswered, session));
                     return ExitCodes.NOT_DELIVERED;
                 }
+                Duration delay = retry.get();
                 unanswered |= !(failure instanceof AwsServiceException);
                 err.println("Attempt " + attempt + " of " + settings.maxAttempts() + " failed ("
                         + describeBriefly(failure) + "); retrying in " + delay.toMillis() + " ms");
@@ -216,13 +199,7 @@ final class CreateActionTypeCommand implements Callable<Integer> {
                 }
             }
         } finally {
-            if (provider instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception ignored) {
-                    // nothing left to do
-                }
-            }
+            CliEnvironment.close(provider);
         }
     }
 

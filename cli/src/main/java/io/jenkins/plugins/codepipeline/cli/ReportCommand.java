@@ -66,14 +66,7 @@ abstract class ReportCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            return run(out, err);
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return CommandStreams.run(spec, this::run);
     }
 
     private int run(PrintWriter out, PrintWriter err) {
@@ -138,13 +131,7 @@ abstract class ReportCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return ExitCodes.NOT_DELIVERED;
         } finally {
-            if (credentials instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception ignored) {
-                    // nothing left to do at exit
-                }
-            }
+            CliEnvironment.close(credentials);
         }
     }
 

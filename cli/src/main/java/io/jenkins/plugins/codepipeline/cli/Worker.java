@@ -149,13 +149,7 @@ final class Worker {
                     : (stopReason == null ? "" : " (" + stopReason + ")") + ", exit code " + code));
             return code;
         } finally {
-            if (source instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception ignored) {
-                    // nothing left to do
-                }
-            }
+            CliEnvironment.close(source);
             if (lockChannel != null) {
                 try {
                     lockChannel.close();

@@ -4,24 +4,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.AwsResponse;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.retries.StandardRetryStrategy;
-import software.amazon.awssdk.retries.api.AcquireInitialTokenRequest;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
-import software.amazon.awssdk.retries.api.RecordSuccessRequest;
-import software.amazon.awssdk.retries.api.RefreshRetryTokenRequest;
-import software.amazon.awssdk.retries.api.RefreshRetryTokenResponse;
 import software.amazon.awssdk.retries.api.RetryStrategy;
-import software.amazon.awssdk.retries.api.RetryToken;
-import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
 import software.amazon.awssdk.services.codepipeline.CodePipelineClient;
 
 /**
@@ -83,9 +76,8 @@ public final class JobResultReporter {
         StaticCredentialsProvider signWith = StaticCredentialsProvider.create(session);
         Attempter call = attempter(result, signWith);
 
-        RetryStrategy strategy = retryStrategy(settings.maxAttempts());
-        RetryToken token = strategy.acquireInitialToken(AcquireInitialTokenRequest.create("codepipeline-job-result"))
-                .token();
+        RetryStrategies.Retries retries = RetryStrategies.start(retryStrategy(settings.maxAttempts()),
+                "codepipeline-job-result");
         List<Attempt> attempts = new ArrayList<>();
         try (CodePipelineClientCache.Lease lease = clients.acquire(settings)) {
             while (true) {
@@ -100,7 +92,7 @@ public final class JobResultReporter {
                     AwsResponse response = call.attempt(lease.client(), attemptLimit);
                     String requestId = response.responseMetadata().requestId();
                     attempts.add(new Attempt(attempts.size() + 1, true, requestId, null, null, since(attemptStarted)));
-                    strategy.recordSuccess(RecordSuccessRequest.create(token));
+                    retries.succeeded();
                     return new ReportOutcome(ReportOutcome.Status.DELIVERED, result, settings.region(), requestId,
                             null, "Reported " + kind(result) + " for job " + result.jobId() + " in "
                                     + settings.region() + " (AWS request id " + requestId + ")",
@@ -117,15 +109,11 @@ public final class JobResultReporter {
                         && attempts.stream().anyMatch(a -> !a.answered())) {
                     return answerLost(result, settings, attempt, attempts);
                 }
-                Duration delay;
-                try {
-                    RefreshRetryTokenResponse refreshed = strategy.refreshRetryToken(
-                            RefreshRetryTokenRequest.builder().token(token).failure(failure).build());
-                    token = refreshed.token();
-                    delay = refreshed.delay();
-                } catch (TokenAcquisitionFailedException notRetried) {
+                Optional<Duration> retry = retries.retryAfter(failure);
+                if (retry.isEmpty()) {
                     return finalFailure(failure, result, settings, session, attempts, started);
                 }
+                Duration delay = retry.get();
                 if (since(started).plus(delay).compareTo(settings.timeout()) >= 0) {
                     return finalFailure(failure, result, settings, session, attempts, started);
                 }
@@ -140,19 +128,11 @@ public final class JobResultReporter {
     }
 
     private RetryStrategy retryStrategy(int maxAttempts) {
-        // A fresh strategy per report, without the circuit breaker: a busy controller's failing reports must not
-        // use up the retries of the next one.
-        StandardRetryStrategy.Builder builder = AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                .maxAttempts(maxAttempts)
-                .circuitBreakerEnabled(false)
-                .retryOnException(ClockSkew::isClockSkewError);
-        if (backoff != null) {
-            builder.backoffStrategy(backoff);
-        }
-        if (throttlingBackoff != null) {
-            builder.throttlingBackoffStrategy(throttlingBackoff);
-        }
-        return builder.build();
+        // A fresh strategy per report: a busy controller's failing reports must not use up the retries of the next
+        // one.
+        return RetryStrategies.standard(maxAttempts, backoff, throttlingBackoff)
+                .retryOnException(ClockSkew::isClockSkewError)
+                .build();
     }
 
     /** One SDK call, signed with the report's credentials, limited to the given time. */

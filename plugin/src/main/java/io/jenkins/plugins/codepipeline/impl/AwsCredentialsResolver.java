@@ -63,17 +63,7 @@ public final class AwsCredentialsResolver {
         }
         IdCredentials credentials = CredentialsProvider.findCredentialById(id, IdCredentials.class, run,
                 Collections.emptyList());
-        if (credentials == null) {
-            throw new AbortException("Credentials '" + id + "' (" + source + ") were not found: no credentials with "
-                    + "this id are visible to " + run.getParent().getFullName() + ". They must be global, or belong "
-                    + "to one of the job's folders.");
-        }
-        // Tracking writes the credentials' fingerprint: once per build and credential, not once per report.
-        // Keyed by the build's directory: unique even across Jenkins instances in one JVM (tests).
-        if (TRACKED.add(run.getRootDir().getAbsolutePath() + "\u0000" + id)) {
-            CredentialsProvider.track(run, credentials);
-        }
-        return toProvider(credentials, id, allowControllerCredentials);
+        return forBuild(run, credentials, id, source, allowControllerCredentials);
     }
 
     /**
@@ -95,11 +85,19 @@ public final class AwsCredentialsResolver {
                 CredentialsProvider.lookupCredentialsInItem(IdCredentials.class, run.getParent(), ACL.SYSTEM2,
                         List.of()),
                 CredentialsMatchers.withId(id));
+        return forBuild(run, credentials, id, source, allowControllerCredentials);
+    }
+
+    /** The provider of {@code credentials}, found for {@code id} in {@code run}'s job; their use tracked. */
+    private static AwsCredentialsProvider forBuild(Run<?, ?> run, @CheckForNull IdCredentials credentials, String id,
+            String source, boolean allowControllerCredentials) throws AbortException {
         if (credentials == null) {
             throw new AbortException("Credentials '" + id + "' (" + source + ") were not found: no credentials with "
                     + "this id are visible to " + run.getParent().getFullName() + ". They must be global, or belong "
                     + "to one of the job's folders.");
         }
+        // Tracking writes the credentials' fingerprint: once per build and credential, not once per report.
+        // Keyed by the build's directory: unique even across Jenkins instances in one JVM (tests).
         if (TRACKED.add(run.getRootDir().getAbsolutePath() + "\u0000" + id)) {
             CredentialsProvider.track(run, credentials);
         }

@@ -1,19 +1,12 @@
 package io.jenkins.plugins.codepipeline.core.worker;
 
+import io.jenkins.plugins.codepipeline.core.RetryStrategies;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.retries.StandardRetryStrategy;
-import software.amazon.awssdk.retries.api.AcquireInitialTokenRequest;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
-import software.amazon.awssdk.retries.api.RecordSuccessRequest;
-import software.amazon.awssdk.retries.api.RefreshRetryTokenRequest;
-import software.amazon.awssdk.retries.api.RefreshRetryTokenResponse;
-import software.amazon.awssdk.retries.api.RetryStrategy;
-import software.amazon.awssdk.retries.api.RetryToken;
-import software.amazon.awssdk.retries.api.TokenAcquisitionFailedException;
 
 /**
  * Drives the attempts of one worker call (the cached clients do not retry), as {@code JobResultReporter} does for
@@ -44,8 +37,8 @@ final class Retrying {
      * @throws InterruptedException when the thread is interrupted before or during an attempt or a wait
      */
     <T> Result<T> call(String scope, Supplier<T> attempt) throws InterruptedException {
-        RetryStrategy strategy = strategy();
-        RetryToken token = strategy.acquireInitialToken(AcquireInitialTokenRequest.create(scope)).token();
+        RetryStrategies.Retries retries =
+                RetryStrategies.start(RetryStrategies.standard(MAX_ATTEMPTS, backoff, backoff).build(), scope);
         int attempts = 0;
         while (true) {
             if (Thread.interrupted()) {
@@ -55,7 +48,7 @@ final class Retrying {
             SdkException failure;
             try {
                 T value = attempt.get();
-                strategy.recordSuccess(RecordSuccessRequest.create(token));
+                retries.succeeded();
                 return new Result<>(value, null, attempts);
             } catch (AbortedException e) {
                 throw interrupted(scope, e);
@@ -66,29 +59,12 @@ final class Retrying {
                 }
                 failure = e;
             }
-            Duration delay;
-            try {
-                RefreshRetryTokenResponse refreshed = strategy.refreshRetryToken(
-                        RefreshRetryTokenRequest.builder().token(token).failure(failure).build());
-                token = refreshed.token();
-                delay = refreshed.delay();
-            } catch (TokenAcquisitionFailedException notRetried) {
+            Optional<Duration> delay = retries.retryAfter(failure);
+            if (delay.isEmpty()) {
                 return new Result<>(null, failure, attempts);
             }
-            Thread.sleep(delay.toMillis());
+            Thread.sleep(delay.get().toMillis());
         }
-    }
-
-    private RetryStrategy strategy() {
-        // A fresh strategy per call, without the circuit breaker: many keys failing together must not use up the
-        // retries of the next call.
-        StandardRetryStrategy.Builder builder = AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                .maxAttempts(MAX_ATTEMPTS)
-                .circuitBreakerEnabled(false);
-        if (backoff != null) {
-            builder.backoffStrategy(backoff).throttlingBackoffStrategy(backoff);
-        }
-        return builder.build();
     }
 
     private static InterruptedException interrupted(String scope, Exception cause) {

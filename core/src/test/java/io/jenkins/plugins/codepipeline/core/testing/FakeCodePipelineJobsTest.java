@@ -10,11 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline.FakeJob;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline.RecordedRequest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -512,33 +509,5 @@ class FakeCodePipelineJobsTest {
         endpoint.addJob(fake);
         assertThrows(IllegalArgumentException.class, () -> endpoint.addJob(fake));
         assertThrows(NullPointerException.class, () -> fake.withRegion(null));
-    }
-
-    /** A clock a test moves by hand. */
-    private static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -8,6 +8,7 @@ import io.jenkins.plugins.codepipeline.core.ApacheHttpClientFactory;
 import io.jenkins.plugins.codepipeline.core.CodePipelineClientCache;
 import io.jenkins.plugins.codepipeline.core.ConnectionSettings;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline;
+import io.jenkins.plugins.codepipeline.core.testing.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -13,6 +13,7 @@ import io.jenkins.plugins.codepipeline.core.CodePipelineClientCache;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline.Delay;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline.FakeJob;
+import io.jenkins.plugins.codepipeline.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
