@@ -1,0 +1,111 @@
+package io.jenkins.plugins.codepipeline.core.artifacts;
+
+import io.jenkins.plugins.codepipeline.core.ApacheHttpClientFactory;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
+import org.eclipse.jetty.util.component.AbstractLifeCycle;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * S3Proxy 2.6.0 in this JVM: a real S3 API server that checks SigV4 signatures, on 127.0.0.1 with a free port, over
+ * jclouds' in-memory (transient) store. It ignores KMS headers and session tokens, so {@link #requests} records
+ * every signed request's operation and headers, and {@link #answer} lets a test fail chosen requests.
+ */
+final class S3ProxyFixture implements AutoCloseable {
+    static final String IDENTITY = "AKIDARTIFACTS";
+    static final String SECRET = "artifactSecretKey";
+
+    /** A signed request as it left the client. */
+    record Request(String operation, Map<String, List<String>> headers) {
+        String header(String name) {
+            for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+                if (h.getKey().equalsIgnoreCase(name)) {
+                    return h.getValue().isEmpty() ? null : h.getValue().get(0);
+                }
+            }
+            return null;
+        }
+    }
+
+    private final BlobStoreContext context;
+    private final S3Proxy proxy;
+    final ArtifactStoreSettings settings;
+    final List<Request> requests = new CopyOnWriteArrayList<>();
+    /** Given each request's operation and how many of that operation came before; a non-null answer is thrown. */
+    volatile BiFunction<String, Integer, RuntimeException> answer;
+
+    S3ProxyFixture() throws Exception {
+        context = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
+                .build(BlobStoreContext.class);
+        proxy = S3Proxy.builder()
+                .blobStore(context.getBlobStore())
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, IDENTITY, SECRET)
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .ignoreUnknownHeaders(true)
+                .build();
+        proxy.start();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!AbstractLifeCycle.STARTED.equals(proxy.getState())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("S3Proxy did not start: " + proxy.getState());
+            }
+            Thread.sleep(5);
+        }
+        settings = new ArtifactStoreSettings("eu-west-1", URI.create("http://127.0.0.1:" + proxy.getPort()), null);
+    }
+
+    static AwsSessionCredentials credentials(String token) {
+        return AwsSessionCredentials.create(IDENTITY, SECRET, token);
+    }
+
+    void createBucket(String bucket) {
+        context.getBlobStore().createContainerInLocation(null, bucket);
+    }
+
+    /** A client as the transfers build it, with the recording interceptor. */
+    S3Client client() {
+        ExecutionInterceptor recorder = new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission c, ExecutionAttributes attributes) {
+                String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+                int before = (int) requests.stream().filter(r -> r.operation().equals(operation)).count();
+                requests.add(new Request(operation, c.httpRequest().headers()));
+                BiFunction<String, Integer, RuntimeException> a = answer;
+                RuntimeException failure = a == null ? null : a.apply(operation, before);
+                if (failure != null) {
+                    throw failure;
+                }
+            }
+        };
+        return ArtifactS3Clients.build(settings, new ApacheHttpClientFactory(), List.of(recorder));
+    }
+
+    List<Request> requests(String operation) {
+        List<Request> matching = new ArrayList<>();
+        for (Request r : requests) {
+            if (r.operation().equals(operation)) {
+                matching.add(r);
+            }
+        }
+        return matching;
+    }
+
+    @Override
+    public void close() throws Exception {
+        proxy.stop();
+        context.close();
+    }
+}
