@@ -10,16 +10,12 @@ import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
 import hudson.model.FreeStyleProject;
 import hudson.model.Item;
 import java.net.URL;
-import java.util.ArrayList;
 import java.util.List;
 import jenkins.model.Jenkins;
-import net.sf.json.JSONArray;
-import net.sf.json.JSONObject;
 import org.htmlunit.HttpMethod;
 import org.htmlunit.Page;
 import org.htmlunit.WebRequest;
 import org.htmlunit.WebResponse;
-import org.htmlunit.util.NameValuePair;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
@@ -127,29 +123,14 @@ class FormSecurityTest {
     }
 
     private JenkinsRule.WebClient webClientFor(String user) throws Exception {
-        return j.createWebClient().withThrowExceptionOnFailingStatusCode(false).login(user);
+        return TestSupport.webClientFor(j, user);
     }
 
-    /** A form POST with the given name/value pairs; the crumb is added after them (addCrumb keeps them). */
     private WebResponse post(JenkinsRule.WebClient wc, String path, String... namesAndValues) throws Exception {
-        WebRequest req = new WebRequest(new URL(j.getURL(), path), HttpMethod.POST);
-        List<NameValuePair> parameters = new ArrayList<>();
-        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
-            parameters.add(new NameValuePair(namesAndValues[i], namesAndValues[i + 1]));
-        }
-        req.setRequestParameters(parameters);
-        wc.addCrumb(req);
-        Page page = wc.getPage(req);
-        return page.getWebResponse();
+        return TestSupport.post(j, wc, path, namesAndValues);
     }
 
-    /** The option values of a ListBoxModel response: {"_class":…,"values":[{"name":…,"value":…},…]}. */
     private static List<String> optionValues(WebResponse rsp) {
-        JSONArray options = JSONObject.fromObject(rsp.getContentAsString()).getJSONArray("values");
-        List<String> values = new ArrayList<>();
-        for (int i = 0; i < options.size(); i++) {
-            values.add(options.getJSONObject(i).getString("value"));
-        }
-        return values;
+        return TestSupport.optionValues(rsp);
     }
 }

@@ -26,9 +26,7 @@ class FreestyleTest {
     @BeforeEach
     void setUp(JenkinsRule rule) throws Exception {
         j = rule;
-        endpoint = new FakeCodePipeline();
-        TestSupport.useEndpoint(endpoint);
-        TestSupport.addGlobalKeys();
+        endpoint = TestSupport.startEndpoint();
         // the dispatcher's parameter, here as a global variable
         j.jenkins.getGlobalNodeProperties().add(new EnvironmentVariablesNodeProperty(
                 new EnvironmentVariablesNodeProperty.Entry("CODEPIPELINE_JOB_ID", TestSupport.JOB),

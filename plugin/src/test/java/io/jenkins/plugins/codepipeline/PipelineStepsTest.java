@@ -27,9 +27,7 @@ class PipelineStepsTest {
     @BeforeEach
     void setUp(JenkinsRule rule) throws Exception {
         j = rule;
-        endpoint = new FakeCodePipeline();
-        TestSupport.useEndpoint(endpoint);
-        TestSupport.addGlobalKeys();
+        endpoint = TestSupport.startEndpoint();
     }
 
     @AfterEach

@@ -12,7 +12,6 @@ import hudson.security.ACLContext;
 import io.jenkins.plugins.codepipeline.CodePipelineJobWorkerConfiguration;
 import io.jenkins.plugins.codepipeline.core.AwsErrorMessages;
 import io.jenkins.plugins.codepipeline.core.worker.ActionTypeCatalog;
-import io.jenkins.plugins.codepipeline.core.worker.JobJournal;
 import io.jenkins.plugins.codepipeline.core.worker.JobPoller;
 import io.jenkins.plugins.codepipeline.core.worker.PollCycle;
 import io.jenkins.plugins.codepipeline.core.worker.PollHealth;
@@ -98,23 +97,30 @@ public final class ControllerPoller extends PeriodicWork {
         if (quietingDown) {
             return;
         }
-        long intervalMillis = CodePipelineJobWorkerConfiguration.get().getPollIntervalSeconds() * 1000L;
-        if (System.currentTimeMillis() - lastCycleStart < intervalMillis) {
-            return;
-        }
         if (!running.compareAndSet(false, true)) {
             return; // the last cycle is still running: the next one starts when it is done and the interval passed
         }
+        // The interval is read once the flag is held: whoever changes it and then sees no cycle running knows that
+        // no cycle starts at the old interval.
+        boolean started = false;
         try {
-            Threads.cycles().execute(() -> {
-                try {
-                    runCycle();
-                } finally {
-                    running.set(false);
-                }
-            });
+            long intervalMillis = CodePipelineJobWorkerConfiguration.get().getPollIntervalSeconds() * 1000L;
+            if (System.currentTimeMillis() - lastCycleStart >= intervalMillis) {
+                Threads.cycles().execute(() -> {
+                    try {
+                        runCycle();
+                    } finally {
+                        running.set(false);
+                    }
+                });
+                started = true;
+            }
         } catch (RejectedExecutionException e) {
-            running.set(false); // shutting down
+            LOGGER.log(Level.FINE, "no poll cycle: the poller's threads are stopping", e);
+        } finally {
+            if (!started) {
+                running.set(false);
+            }
         }
     }
 
@@ -227,7 +233,10 @@ public final class ControllerPoller extends PeriodicWork {
         return cycles.get();
     }
 
-    /** Whether a cycle started by the periodic work is running (for tests that wait for a quiet poller). */
+    /**
+     * Whether the periodic work is deciding whether to start a cycle, or running one (for tests that change the
+     * interval and wait for a quiet poller).
+     */
     boolean isCycleRunning() {
         return running.get();
     }
@@ -297,15 +306,10 @@ public final class ControllerPoller extends PeriodicWork {
             JobPollingStatus status = status(job.getFullName());
             status.received(received, now);
             try {
-                JobBuildScheduler.schedule(job, received, connection, unstableAsSuccess);
-                // schedule does not say whether the build was queued: the record does (its queue item; or the job
-                // already being answered without a build: failed)
-                InFlightJobs inFlight = InFlightJobs.get();
-                long queueId = inFlight.queueIdOf(received.jobId());
-                status.scheduled(received, now, inFlight.get(received.jobId())
-                        .map(e -> queueId > 0 ? queueId
-                                : e.state() == JobJournal.State.REPORTING && e.buildNumber() == 0 ? 0L : -1L)
-                        .orElse(-1L));
+                // Its answer, not the record: a job that could not be queued may be failed and gone from the record
+                // before this line runs.
+                status.scheduled(received, now, JobBuildScheduler.schedule(job, received, connection,
+                        unstableAsSuccess));
             } catch (RuntimeException | LinkageError e) {
                 // schedule never throws by contract; should it, the job is still acknowledged: say so loudly
                 LOGGER.log(Level.WARNING, "Job " + received.jobId() + " for " + job.getFullName() + " was "

@@ -123,25 +123,22 @@ final class JobPollingStatus {
     }
 
     /**
-     * The build side took the job. {@code queueId} is its queue item as the record of jobs in flight has it right
-     * after scheduling: above 0 when queued; 0 when the build could not be queued (the job is being answered without a
-     * build, and {@link #reported} or {@link #undelivered} follows); -1 when the record does not say (the build ran
-     * and was reported already, or is about to be queued).
+     * The build side took the job. {@code queueId} is the queue item that builds it, as scheduling answered: above 0
+     * when queued; 0 when the build could not be queued (the job is being answered without a build, and
+     * {@link #reported} or {@link #undelivered} follows).
      */
     synchronized void scheduled(ReceivedJob job, Instant at, long queueId) {
         String what = "Received job " + job.jobId() + " (" + job.pipeline().describe() + ")"
                 + (job.isFollowUp() ? ", a follow-up job" : "");
         if (queueId > 0) {
             event(at, false, what + "; its build is queued (queue item " + queueId + ").");
-        } else if (queueId == 0) {
+        } else {
             for (Received r : received) {
                 if (r.getJobId().equals(job.jobId()) && !r.isSettled()) {
                     r.update(0, "NOT SCHEDULED");
                 }
             }
             event(at, true, what + ", but its build could not be scheduled; the job is failed (ConfigurationError).");
-        } else {
-            event(at, false, what + ".");
         }
     }
 

@@ -8,11 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import hudson.model.FreeStyleProject;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.codepipeline.CodePipelineJobWorkerConfiguration;
-import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline;
 import java.util.List;
 import org.htmlunit.html.HtmlPage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
@@ -22,23 +19,7 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
  * refused while another trigger of its type has one.
  */
 @WithJenkins
-class DuplicateTriggersTest {
-    private JenkinsRule j;
-    private FakeCodePipeline endpoint;
-
-    @BeforeEach
-    void setUp(JenkinsRule rule) throws Exception {
-        j = rule;
-        endpoint = new FakeCodePipeline();
-        WorkerTestSupport.useEndpoint(endpoint);
-        WorkerTestSupport.addGlobalKeys();
-        WorkerTestSupport.addActionType(endpoint);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        endpoint.close();
-    }
+class DuplicateTriggersTest extends WorkerTestSupport.EndpointTest {
 
     private static TriggerRegistry.Evaluation evaluation(FreeStyleProject project) {
         List<TriggerRegistry.Evaluation> evaluations = TriggerRegistry.get().evaluate(project);
@@ -49,7 +30,7 @@ class DuplicateTriggersTest {
     @Test
     void duplicatesAreShownOnBothAndNeitherPolls() throws Exception {
         // No poll while the triggers are added one after the other: a alone would poll (rightly) until b exists.
-        CodePipelineJobWorkerConfiguration.get().setPollIntervalSeconds(3600);
+        WorkerTestSupport.quietPoller();
         FreeStyleProject a = j.createFreeStyleProject("a");
         FreeStyleProject b = j.createFreeStyleProject("b");
         WorkerTestSupport.addTrigger(a, WorkerTestSupport.trigger("app"));

@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import hudson.model.FreeStyleProject;
-import hudson.model.Run;
 import io.jenkins.plugins.codepipeline.CodePipelineJobWorkerConfiguration;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline;
-import io.jenkins.plugins.codepipeline.worker.build.CodePipelineJobAction;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /**
@@ -25,51 +20,23 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
  * one at a time by the test (the periodic poll is set to an hour), so that each fault falls on the request meant.
  */
 @WithJenkins
-class TriggerFaultsTest {
-    private JenkinsRule j;
-    private FakeCodePipeline endpoint;
+class TriggerFaultsTest extends WorkerTestSupport.EndpointTest {
     private ControllerPoller poller;
 
     @BeforeEach
-    void setUp(JenkinsRule rule) throws Exception {
-        j = rule;
-        endpoint = WorkerTestSupport.startEndpoint();
+    void setUp() throws Exception {
         j.jenkins.setNumExecutors(2);
         poller = ControllerPoller.get();
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        endpoint.close();
-    }
-
-    /** Stops the periodic polls: after this, only {@link ControllerPoller#runCycle()} calls of the test poll. */
-    private void quietPoller() throws InterruptedException {
-        waitUntil("a first cycle", () -> poller.cycles() >= 1);
-        CodePipelineJobWorkerConfiguration.get().setPollIntervalSeconds(3600);
-        waitUntil("no cycle runs", () -> !poller.isCycleRunning());
-    }
-
     private long acknowledgements(String jobId) {
-        return endpoint.requests("AcknowledgeJob").stream().filter(r -> jobId.equals(r.jobId())).count();
-    }
-
-    private static List<String> builtJobIds(FreeStyleProject project) {
-        List<String> ids = new ArrayList<>();
-        for (Run<?, ?> run : project.getBuilds()) {
-            CodePipelineJobAction action = run.getAction(CodePipelineJobAction.class);
-            if (action != null) {
-                ids.add(action.getJobId());
-            }
-        }
-        return ids;
+        return WorkerTestSupport.requests(endpoint, "AcknowledgeJob", jobId);
     }
 
     @Test
     void aThrottledUnavailableOrDroppedAcknowledgementStartsOneBuild() throws Exception {
-        endpoint.setDispatchTimeout(Duration.ofSeconds(1));
         FreeStyleProject project = j.createFreeStyleProject("app");
-        quietPoller();
+        WorkerTestSupport.quietPoller();
         WorkerTestSupport.addTrigger(project, WorkerTestSupport.trigger("app"));
 
         // 1. throttled, then 503, then acknowledged (the first poll with a job also lists the action types)
@@ -89,7 +56,10 @@ class TriggerFaultsTest {
         assertEquals(2, acknowledgements(second));
         waitUntil("the second job is closed", () -> endpoint.isClosed(second));
 
-        // 3. every attempt fails: the job is not taken; CodePipeline hands it out again, and it is built once
+        // 3. every attempt fails: the job is not taken; CodePipeline hands it out again, and it is built once. Only now
+        // is a job handed out again a second after it was polled: the retries of 1. wait up to a second after a
+        // throttled attempt, and a job handed out again meanwhile would refuse their nonce.
+        endpoint.setDispatchTimeout(Duration.ofSeconds(1));
         String third = "73333333-2222-3333-4444-555555555555";
         endpoint.addJob(WorkerTestSupport.job("app").withId(third));
         endpoint.enqueue(new FakeCodePipeline.Delay(0), FakeCodePipeline.throttle(),
@@ -97,19 +67,17 @@ class TriggerFaultsTest {
                 new FakeCodePipeline.Drop());
         poller.runCycle();
         assertEquals(3, acknowledgements(third));
-        assertFalse(builtJobIds(project).contains(third), "not built while not acknowledged");
+        assertFalse(WorkerTestSupport.builtJobIds(List.of(project)).contains(third), "not built while not acknowledged");
         waitUntil("the third job is taken again and closed", () -> {
             poller.runCycle();
             return endpoint.isClosed(third);
         });
         j.waitUntilNoActivity();
 
-        List<String> built = builtJobIds(project);
+        List<String> built = WorkerTestSupport.builtJobIds(List.of(project));
         assertEquals(List.of(third, second, first), built, "each job built once (newest build first)");
         for (String jobId : List.of(first, second, third)) {
-            assertEquals(1, endpoint.requests().stream().filter(r -> jobId.equals(r.jobId())
-                    && ("PutJobSuccessResult".equals(r.operation()) || "PutJobFailureResult".equals(r.operation())))
-                    .count(), "one result for " + jobId);
+            assertEquals(1, WorkerTestSupport.results(endpoint, jobId), "one result for " + jobId);
         }
     }
 
@@ -119,7 +87,7 @@ class TriggerFaultsTest {
         FreeStyleProject project = j.createFreeStyleProject("app");
         WorkerTestSupport.addTrigger(project, WorkerTestSupport.trigger("app"));
         waitUntil("a poll", () -> !endpoint.requests("PollForJobs").isEmpty());
-        quietPoller();
+        WorkerTestSupport.quietPoller();
         int polls = endpoint.requests("PollForJobs").size();
         long cycles = poller.cycles();
         // nothing happens to wait for here: three ticks of the periodic work pass without a poll

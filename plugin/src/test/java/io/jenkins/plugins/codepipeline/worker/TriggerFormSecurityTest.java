@@ -6,16 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.model.FreeStyleProject;
 import hudson.model.Item;
+import io.jenkins.plugins.codepipeline.TestSupport;
 import java.net.URL;
-import java.util.ArrayList;
 import java.util.List;
 import jenkins.model.Jenkins;
-import net.sf.json.JSONArray;
-import net.sf.json.JSONObject;
 import org.htmlunit.HttpMethod;
 import org.htmlunit.WebRequest;
 import org.htmlunit.WebResponse;
-import org.htmlunit.util.NameValuePair;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
@@ -157,33 +154,21 @@ class TriggerFormSecurityTest {
     @Test
     void thePollingPageIsForReadersOfTheJob() throws Exception {
         assertEquals(200, webClientFor("reader").goTo("job/p/codepipeline-polling/").getWebResponse().getStatusCode());
+        // The answer itself: loaded as a page, Jenkins' 403 for anonymous users would go on to the login page.
         JenkinsRule.WebClient outsider = j.createWebClient().withThrowExceptionOnFailingStatusCode(false);
-        assertEquals(403, outsider.goTo("job/p/codepipeline-polling/").getWebResponse().getStatusCode(),
-                "anonymous users may not read Jenkins here");
+        assertEquals(403, outsider.loadWebResponse(new WebRequest(new URL(j.getURL(), "job/p/codepipeline-polling/"),
+                HttpMethod.GET)).getStatusCode(), "anonymous users may not read Jenkins here");
     }
 
     private JenkinsRule.WebClient webClientFor(String user) throws Exception {
-        return j.createWebClient().withThrowExceptionOnFailingStatusCode(false).login(user);
+        return TestSupport.webClientFor(j, user);
     }
 
     private WebResponse post(String user, String path, String... namesAndValues) throws Exception {
-        JenkinsRule.WebClient wc = webClientFor(user);
-        WebRequest req = new WebRequest(new URL(j.getURL(), path), HttpMethod.POST);
-        List<NameValuePair> parameters = new ArrayList<>();
-        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
-            parameters.add(new NameValuePair(namesAndValues[i], namesAndValues[i + 1]));
-        }
-        req.setRequestParameters(parameters);
-        wc.addCrumb(req);
-        return wc.getPage(req).getWebResponse();
+        return TestSupport.post(j, webClientFor(user), path, namesAndValues);
     }
 
     private static List<String> optionValues(WebResponse rsp) {
-        JSONArray options = JSONObject.fromObject(rsp.getContentAsString()).getJSONArray("values");
-        List<String> values = new ArrayList<>();
-        for (int i = 0; i < options.size(); i++) {
-            values.add(options.getJSONObject(i).getString("value"));
-        }
-        return values;
+        return TestSupport.optionValues(rsp);
     }
 }

@@ -26,10 +26,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -39,39 +37,12 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * endpoint (acknowledgements, results) and in Jenkins (builds and the job each ran).
  */
 @WithJenkins
-class TriggerLoadTest {
+class TriggerLoadTest extends WorkerTestSupport.EndpointTest {
     private static final Duration LONG = Duration.ofSeconds(120);
-    private JenkinsRule j;
-    private FakeCodePipeline endpoint;
 
     @BeforeEach
-    void setUp(JenkinsRule rule) throws Exception {
-        j = rule;
-        endpoint = WorkerTestSupport.startEndpoint();
+    void setUp() throws Exception {
         j.jenkins.setNumExecutors(4);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        endpoint.close();
-    }
-
-    /** The ids of the CodePipeline jobs the builds of these Jenkins jobs ran, one entry per build. */
-    private static List<String> builtJobIds(List<FreeStyleProject> projects) {
-        List<String> ids = new ArrayList<>();
-        for (FreeStyleProject project : projects) {
-            for (Run<?, ?> run : project.getBuilds()) {
-                CodePipelineJobAction action = run.getAction(CodePipelineJobAction.class);
-                if (action != null) {
-                    ids.add(action.getJobId());
-                }
-            }
-        }
-        return ids;
-    }
-
-    private long count(String operation, String jobId) {
-        return endpoint.requests(operation).stream().filter(r -> jobId.equals(r.jobId())).count();
     }
 
     @Test
@@ -97,7 +68,7 @@ class TriggerLoadTest {
         waitUntil("every job is closed", LONG, () -> valueOfJob.keySet().stream().allMatch(endpoint::isClosed));
         j.waitUntilNoActivity();
 
-        List<String> built = builtJobIds(projects);
+        List<String> built = WorkerTestSupport.builtJobIds(projects);
         assertEquals(20, built.size(), "one build per job: " + built);
         assertEquals(valueOfJob.keySet(), new HashSet<>(built), "each job built once");
         for (FreeStyleProject project : projects) {
@@ -108,9 +79,8 @@ class TriggerLoadTest {
             }
         }
         for (String jobId : valueOfJob.keySet()) {
-            assertEquals(1, count("AcknowledgeJob", jobId), "acknowledged once: " + jobId);
-            assertEquals(1, count("PutJobSuccessResult", jobId) + count("PutJobFailureResult", jobId),
-                    "one result: " + jobId);
+            assertEquals(1, WorkerTestSupport.requests(endpoint, "AcknowledgeJob", jobId), "acknowledged once: " + jobId);
+            assertEquals(1, WorkerTestSupport.results(endpoint, jobId), "one result: " + jobId);
             assertEquals("Succeeded", endpoint.jobStatus(jobId));
         }
     }
@@ -182,7 +152,7 @@ class TriggerLoadTest {
             }
         }
 
-        List<String> built = builtJobIds(List.of(project));
+        List<String> built = WorkerTestSupport.builtJobIds(List.of(project));
         Set<String> builtOnce = new HashSet<>(built);
         assertEquals(built.size(), builtOnce.size(), "Jenkins built no job twice: " + built);
         assertTrue(otherTookTwice.isEmpty(), "the other worker took no job twice: " + otherTookTwice);
@@ -192,7 +162,7 @@ class TriggerLoadTest {
             assertTrue(byJenkins ^ byOther, "job " + id + " ran exactly once (Jenkins " + byJenkins + ", other "
                     + byOther + ")");
             if (byJenkins) {
-                assertEquals(1, count("PutJobSuccessResult", id) + count("PutJobFailureResult", id), id);
+                assertEquals(1, WorkerTestSupport.results(endpoint, id), id);
             }
         }
         assertEquals(jobIds.size(), builtOnce.size() + otherTook.size());

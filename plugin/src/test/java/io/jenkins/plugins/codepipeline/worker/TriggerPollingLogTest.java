@@ -15,10 +15,7 @@ import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline.RecordedReq
 import java.util.List;
 import java.util.stream.Collectors;
 import jenkins.model.Jenkins;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.MockAuthorizationStrategy;
 import org.jvnet.hudson.test.SleepBuilder;
 import org.jvnet.hudson.test.TestExtension;
@@ -30,20 +27,7 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
  * configure the job see in full.
  */
 @WithJenkins
-class TriggerPollingLogTest {
-    private JenkinsRule j;
-    private FakeCodePipeline endpoint;
-
-    @BeforeEach
-    void setUp(JenkinsRule rule) throws Exception {
-        j = rule;
-        endpoint = WorkerTestSupport.startEndpoint();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        endpoint.close();
-    }
+class TriggerPollingLogTest extends WorkerTestSupport.EndpointTest {
 
     private static String log(FreeStyleProject project) {
         JobPollingStatus status = ControllerPoller.get().statusOrNull(project.getFullName());

@@ -25,8 +25,6 @@ import org.htmlunit.html.HtmlPage;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
@@ -36,24 +34,8 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
  * The poll interval is one second; every wait has a time limit, none a fixed length.
  */
 @WithJenkins
-class TriggerPollingTest {
+class TriggerPollingTest extends WorkerTestSupport.EndpointTest {
     private static final String FOLDER_ACCESS_KEY = "AKIDFOLDERTEST";
-    private JenkinsRule j;
-    private FakeCodePipeline endpoint;
-
-    @BeforeEach
-    void setUp(JenkinsRule rule) throws Exception {
-        j = rule;
-        endpoint = new FakeCodePipeline();
-        WorkerTestSupport.useEndpoint(endpoint);
-        WorkerTestSupport.addGlobalKeys();
-        WorkerTestSupport.addActionType(endpoint);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        endpoint.close();
-    }
 
     private static Run<?, ?> waitForBuild(Job<?, ?> job, int number) throws InterruptedException {
         waitUntil(job.getFullName() + " #" + number + " exists", () -> job.getBuildByNumber(number) != null);

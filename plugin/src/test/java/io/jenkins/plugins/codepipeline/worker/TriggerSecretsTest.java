@@ -41,7 +41,7 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
  * plugin's log records or the build's environment.
  */
 @WithJenkins
-class TriggerSecretsTest {
+class TriggerSecretsTest extends WorkerTestSupport.EndpointTest {
     private static final String SECRET_PROPERTY = "ApiToken";
     private static final String SECRET_VALUE = "s3cr3t-Trigger-Config-Value";
     private static final String UNLISTED_PROPERTY = "Unlisted";
@@ -50,8 +50,6 @@ class TriggerSecretsTest {
             FakeCodePipeline.ARTIFACT_SECRET_ACCESS_KEY, FakeCodePipeline.ARTIFACT_SESSION_TOKEN, SECRET_VALUE,
             UNLISTED_VALUE, WorkerTestSupport.SECRET_KEY);
 
-    private JenkinsRule j;
-    private FakeCodePipeline endpoint;
     /** Kept, so that the level set on it stays. */
     private final Logger pluginLogger = Logger.getLogger("io.jenkins.plugins.codepipeline");
     private final List<String> logged = new ArrayList<>();
@@ -76,24 +74,20 @@ class TriggerSecretsTest {
     };
 
     @BeforeEach
-    void setUp(JenkinsRule rule) throws Exception {
-        j = rule;
+    void setUp() {
         levelBefore = pluginLogger.getLevel();
         pluginLogger.setLevel(Level.ALL);
         capture.setLevel(Level.ALL);
         pluginLogger.addHandler(capture);
-        endpoint = new FakeCodePipeline();
-        WorkerTestSupport.useEndpoint(endpoint);
-        WorkerTestSupport.addGlobalKeys();
+        // the action type as ListActionTypes lists it: ApiToken is secret
         endpoint.addActionType("us-east-1", "Build", "Jenkins", "1",
                 Map.of("ProjectName", false, SECRET_PROPERTY, true));
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void tearDown() {
         pluginLogger.removeHandler(capture);
         pluginLogger.setLevel(levelBefore);
-        endpoint.close();
     }
 
     private static void assertNoSecret(String where, String text) {

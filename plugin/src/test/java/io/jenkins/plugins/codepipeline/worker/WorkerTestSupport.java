@@ -3,17 +3,27 @@ package io.jenkins.plugins.codepipeline.worker;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.cloudbees.plugins.credentials.CredentialsScope;
-import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
 import hudson.model.AbstractProject;
+import hudson.model.Job;
+import hudson.model.Run;
 import io.jenkins.plugins.codepipeline.CodePipelineJobWorkerConfiguration;
+import io.jenkins.plugins.codepipeline.TestSupport;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline;
+import io.jenkins.plugins.codepipeline.worker.build.CodePipelineJobAction;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.jvnet.hudson.test.JenkinsRule;
 
-/** What the trigger's tests share: the in-process CodePipeline endpoint, credentials, a short poll interval, waits. */
+/**
+ * What the trigger's tests share: the in-process CodePipeline endpoint, credentials, a short poll interval, waits.
+ * The endpoint and the credentials are set up as for the reporting tests ({@link TestSupport}).
+ */
 final class WorkerTestSupport {
     static final String ACCESS_KEY = "AKIDTRIGGERTEST";
     /** A secret that must never show in a log or a page. */
@@ -25,13 +35,8 @@ final class WorkerTestSupport {
 
     /** Reports and polls go to {@code endpoint}, every second, with few attempts. */
     static void useEndpoint(FakeCodePipeline endpoint) {
-        // An endpoint in the host's environment would win over the global configuration (as it should for users).
-        Assumptions.assumeTrue(System.getenv("AWS_ENDPOINT_URL") == null
-                && System.getenv("AWS_ENDPOINT_URL_CODEPIPELINE") == null, "the host overrides the CodePipeline endpoint");
-        CodePipelineJobWorkerConfiguration global = CodePipelineJobWorkerConfiguration.get();
-        global.setDefaultEndpointUrl(endpoint.endpoint().toString());
-        global.setMaxAttempts(3);
-        global.setPollIntervalSeconds(1);
+        TestSupport.useEndpoint(endpoint);
+        CodePipelineJobWorkerConfiguration.get().setPollIntervalSeconds(1);
     }
 
     /**
@@ -40,10 +45,38 @@ final class WorkerTestSupport {
      */
     static FakeCodePipeline startEndpoint() throws Exception {
         FakeCodePipeline endpoint = new FakeCodePipeline();
-        useEndpoint(endpoint);
-        addGlobalKeys();
-        addActionType(endpoint);
+        try {
+            useEndpoint(endpoint);
+            addGlobalKeys();
+            addActionType(endpoint);
+        } catch (Exception | Error e) { // the host's endpoint skips the test: no endpoint is left open
+            endpoint.close();
+            throw e;
+        }
         return endpoint;
+    }
+
+    /**
+     * A test of one Jenkins ({@code j}, the subclass is {@code @WithJenkins}) against a new in-process CodePipeline
+     * ({@code endpoint}, {@link #startEndpoint}), closed after each test. A subclass's own {@code @BeforeEach} runs
+     * after this one's.
+     */
+    abstract static class EndpointTest {
+        JenkinsRule j;
+        FakeCodePipeline endpoint;
+
+        @BeforeEach
+        void startJenkinsEndpoint(JenkinsRule rule) throws Exception {
+            j = rule;
+            endpoint = startEndpoint();
+        }
+
+        @AfterEach
+        void closeJenkinsEndpoint() throws Exception {
+            if (endpoint != null) {
+                endpoint.close();
+            }
+        }
     }
 
     /**
@@ -59,9 +92,44 @@ final class WorkerTestSupport {
 
     /** Global username/password credentials "keys" holding an access key id and secret key. */
     static void addGlobalKeys() throws Exception {
-        SystemCredentialsProvider.getInstance().getCredentials().add(new UsernamePasswordCredentialsImpl(
-                CredentialsScope.GLOBAL, "keys", "test keys", ACCESS_KEY, SECRET_KEY));
-        SystemCredentialsProvider.getInstance().save();
+        TestSupport.addGlobal(new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, "keys", "test keys",
+                ACCESS_KEY, SECRET_KEY));
+    }
+
+    /**
+     * Stops the periodic polls: waits for a first cycle (until then the next tick polls whatever the interval), sets
+     * the interval to an hour and waits until no cycle runs. After this, only {@link ControllerPoller#runCycle()}
+     * calls of the test poll, until the test sets a shorter interval.
+     */
+    static void quietPoller() throws InterruptedException {
+        ControllerPoller poller = ControllerPoller.get();
+        waitUntil("a first cycle", () -> poller.cycles() >= 1);
+        CodePipelineJobWorkerConfiguration.get().setPollIntervalSeconds(3600);
+        waitUntil("no cycle runs", () -> !poller.isCycleRunning());
+    }
+
+    /** The ids of the CodePipeline jobs the builds of these Jenkins jobs ran, one entry per build, newest first. */
+    static List<String> builtJobIds(List<? extends Job<?, ?>> jobs) {
+        List<String> ids = new ArrayList<>();
+        for (Job<?, ?> job : jobs) {
+            for (Run<?, ?> run : job.getBuilds()) {
+                CodePipelineJobAction action = run.getAction(CodePipelineJobAction.class);
+                if (action != null) {
+                    ids.add(action.getJobId());
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** How many requests of {@code operation} the endpoint received for {@code jobId}, answered or not. */
+    static long requests(FakeCodePipeline endpoint, String operation, String jobId) {
+        return endpoint.requests(operation).stream().filter(r -> jobId.equals(r.jobId())).count();
+    }
+
+    /** How many results (PutJobSuccessResult, PutJobFailureResult) the endpoint received for {@code jobId}. */
+    static long results(FakeCodePipeline endpoint, String jobId) {
+        return requests(endpoint, "PutJobSuccessResult", jobId) + requests(endpoint, "PutJobFailureResult", jobId);
     }
 
     /** Build/Custom/Jenkins/1 with ProjectName = {@code projectName} in us-east-1 (the fake's default), keys "keys". */

@@ -3,7 +3,6 @@ package io.jenkins.plugins.codepipeline.worker.build;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
-import hudson.init.Terminator;
 import hudson.model.Item;
 import hudson.model.Result;
 import hudson.model.Run;
@@ -17,6 +16,7 @@ import io.jenkins.plugins.codepipeline.core.worker.AutomaticResults;
 import io.jenkins.plugins.codepipeline.impl.JobResultSender;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.ref.WeakReference;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,8 +42,11 @@ import jenkins.model.Jenkins;
  * ({@code io.jenkins.plugins.codepipeline.worker.build.AutomaticReport}), and {@link CodePipelineJobResultListener}s
  * hear of it.
  *
- * <p>The pool that sends in the background belongs to the running Jenkins: a {@code @Terminator} shuts it down and
- * the next use makes a new one (tests run several Jenkins in one JVM).
+ * <p>The pool that sends in the background belongs to the running Jenkins: it is shut down as soon as Jenkins begins
+ * to stop ({@link #shutDownPool}, from {@code ItemListener.onBeforeShutdown}, which runs before the terminators close
+ * the SDK clients and before {@code Jenkins.isTerminating()} turns true), and the next Jenkins makes a new one (tests
+ * run several Jenkins in one JVM). Not a {@code @Terminator}: Jenkins invokes those by reflection, which cannot call
+ * a method of this package-private class.
  */
 final class AutomaticReport {
     /** Who reported, on the build page. */
@@ -70,9 +73,14 @@ final class AutomaticReport {
     /** Reports sent off the thread that decided them (queue listeners hold the queue's lock, Pipeline builds end on
      *  their CPS VM thread), and the retries; run as the system. Guarded by the class. */
     private static ScheduledThreadPoolExecutor pool;
+    /** The Jenkins that began to stop ({@link #shutDownPool}); weak, so that a stopped Jenkins is not kept. */
+    private static volatile WeakReference<Jenkins> stopped = new WeakReference<>(null);
 
     private static synchronized ScheduledExecutorService pool() {
         if (pool == null) {
+            if (stopping()) {
+                throw new RejectedExecutionException("Jenkins is stopping"); // no pool is made for a stopping Jenkins
+            }
             AtomicInteger count = new AtomicInteger();
             ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(4, r -> {
                 Thread thread = new Thread(() -> {
@@ -92,9 +100,15 @@ final class AutomaticReport {
         return pool;
     }
 
-    /** Stops the pool when Jenkins stops: a result being sent or waiting for a retry is sent after the restart. */
-    @Terminator
-    public static void shutDownPool() {
+    /**
+     * Jenkins begins to stop: nothing more is sent or tried again ({@link #stopping} is true from now on), and the pool
+     * stops; a result being sent (interrupted) or waiting for a retry is left in the record and sent after the restart.
+     */
+    static void shutDownPool() {
+        Jenkins jenkins = Jenkins.getInstanceOrNull();
+        if (jenkins != null) {
+            stopped = new WeakReference<>(jenkins);
+        }
         ScheduledThreadPoolExecutor executor;
         synchronized (AutomaticReport.class) {
             executor = pool;
@@ -455,9 +469,13 @@ final class AutomaticReport {
                 AutomaticResults.failure(jobId, type, message, null), context, resent, maybeNotOurs), null, true);
     }
 
-    /** Whether Jenkins is stopping: then an undelivered result is tried again after the restart. */
+    /**
+     * Whether Jenkins is stopping (from {@code ItemListener.onBeforeShutdown} on, when the SDK clients may be closed
+     * already: {@code isTerminating()} turns true only after the terminators ran): then an undelivered result is tried
+     * again after the restart.
+     */
     static boolean stopping() {
         Jenkins jenkins = Jenkins.getInstanceOrNull();
-        return jenkins == null || jenkins.isTerminating();
+        return jenkins == null || jenkins.isTerminating() || stopped.get() == jenkins;
     }
 }

@@ -38,6 +38,15 @@ public final class CodePipelineJobItemListener extends ItemListener {
         }
     }
 
+    /**
+     * Jenkins begins to stop (called before the terminators, which close the SDK clients): the automatic reports stop,
+     * and what they had not delivered is sent after the restart.
+     */
+    @Override
+    public void onBeforeShutdown() {
+        AutomaticReport.shutDownPool();
+    }
+
     /** Called after all items are loaded and the queue restored (queue.xml is loaded at JOB_CONFIG_ADAPTED). */
     @Override
     public void onLoaded() {

@@ -122,7 +122,7 @@ public final class CodePipelineJobRunListener extends RunListener<Run<?, ?>> {
             inFlight.finished(action.getJobId());
             return;
         }
-        if (jenkins.isTerminating()) {
+        if (AutomaticReport.stopping()) { // from onBeforeShutdown on: the SDK clients may be closed already
             if (!finalized) {
                 boolean ended = run.getResult() != Result.ABORTED;
                 inFlight.deferred(action.getJobId(), ended);

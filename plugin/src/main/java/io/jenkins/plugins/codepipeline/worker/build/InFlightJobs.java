@@ -333,6 +333,7 @@ public final class InFlightJobs {
         String name = run.getParent().getFullName();
         synchronized (writeLock) {
             if (answered.contains(jobId)) {
+                queueIds.remove(jobId); // the stale item's id, noted when it was queued
                 return "its result was sent already";
             }
             JobJournal.Entry entry = view().get(jobId);

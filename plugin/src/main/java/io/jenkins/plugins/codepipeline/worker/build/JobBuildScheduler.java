@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.Jenkins;
@@ -80,8 +81,9 @@ public final class JobBuildScheduler {
      * @param received          the acknowledged job; holds nothing secret
      * @param connection        where its result goes
      * @param unstableAsSuccess whether an UNSTABLE build reports success
+     * @return the id of the queue item that builds the job; 0 when no build could be queued (the job is being failed)
      */
-    public static void schedule(@NonNull Job<?, ?> job, @NonNull ReceivedJob received, @NonNull JobConnection connection,
+    public static long schedule(@NonNull Job<?, ?> job, @NonNull ReceivedJob received, @NonNull JobConnection connection,
             boolean unstableAsSuccess) {
         InFlightJobs inFlight = InFlightJobs.get();
         CodePipelineJobAction action;
@@ -94,26 +96,36 @@ public final class JobBuildScheduler {
             inFlight.acknowledgedWithoutData(job, received, connection);
             failUnscheduled(inFlight, received.jobId(), connection, job, Messages.Scheduler_Unexpected(
                     job.getFullName(), String.valueOf(e.getMessage())));
-            return;
+            return 0;
         }
         inFlight.acknowledged(job, action);
-        enqueue(job, action, inFlight);
+        return enqueue(job, action, inFlight);
     }
 
     /**
      * Queues a build for a recorded job (also after a restart, with the job's stored data: a request for a job that
      * is already in the queue joins that item rather than adding one). Fails the job when it cannot be queued.
+     *
+     * @return the queue item's id; 0 when it could not be queued (the job is being failed)
      */
-    static void enqueue(@NonNull Job<?, ?> job, @NonNull CodePipelineJobAction action, @NonNull InFlightJobs inFlight) {
+    static long enqueue(@NonNull Job<?, ?> job, @NonNull CodePipelineJobAction action, @NonNull InFlightJobs inFlight) {
         String why;
         try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
             why = whyNotSchedulable(job);
             if (why == null) {
-                Queue.Item item = ParameterizedJobMixIn.scheduleBuild2(job, 0, actions(job, action));
+                // A request for a job already in the queue joins its item. Looked up first, with the queue's lock
+                // held: merged by the queue, the request's cause would be folded into the item's a second time.
+                AtomicReference<Queue.Item> queued = new AtomicReference<>();
+                Queue.withLock(() -> {
+                    Queue.Item existing = StartupRecovery.findQueued(job, action.getJobId());
+                    queued.set(existing != null ? existing
+                            : ParameterizedJobMixIn.scheduleBuild2(job, 0, actions(job, action)));
+                });
+                Queue.Item item = queued.get();
                 if (item != null) {
                     inFlight.queued(action.getJobId(), item.getId());
                     LOGGER.fine(() -> "Queued " + job.getFullName() + " for " + action + " as queue item " + item.getId());
-                    return;
+                    return item.getId();
                 }
                 why = Messages.Scheduler_Refused(job.getFullName());
             }
@@ -124,6 +136,7 @@ public final class JobBuildScheduler {
         String reason = why;
         LOGGER.warning(() -> "CodePipeline job " + action.getJobId() + " is failed: " + reason);
         failUnscheduled(inFlight, action.getJobId(), action.getConnection(), job, reason);
+        return 0;
     }
 
     private static void failUnscheduled(InFlightJobs inFlight, String jobId, JobConnection connection, Job<?, ?> job,

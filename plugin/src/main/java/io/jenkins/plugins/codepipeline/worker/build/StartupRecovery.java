@@ -207,9 +207,12 @@ final class StartupRecovery {
             }
             return;
         }
-        if (!startup && (run.isLogUpdated()
-                || System.currentTimeMillis() - (run.getStartTimeInMillis() + run.getDuration()) < 60_000)) {
-            return; // just ended: the run listener is on it
+        // Ending now (its log still open: a Pipeline resumed by this start that has just finished is no longer
+        // building, but its run listener has yet to claim the job), or, for the sweep, ended a moment ago: the run
+        // listener is on it. A build that ended before the restart has its log closed.
+        if (run.isLogUpdated()
+                || !startup && System.currentTimeMillis() - (run.getStartTimeInMillis() + run.getDuration()) < 60_000) {
+            return;
         }
         if (!inFlight.claim(entry.jobId(), true)) {
             return;

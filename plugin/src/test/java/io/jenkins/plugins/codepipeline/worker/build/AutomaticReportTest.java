@@ -7,6 +7,8 @@ import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.awai
 import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.awaitAccepted;
 import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.awaitBuild;
 import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.awaitSettled;
+import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.buildUntilSettled;
+import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.onlyResult;
 import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.results;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,13 +37,9 @@ import io.jenkins.plugins.codepipeline.impl.SharedReporter;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -52,49 +50,25 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * fails for a while, and a follow-up job from poll to second build.
  */
 @WithJenkins
-class AutomaticReportTest {
-    private JenkinsRule j;
-    private FakeCodePipeline endpoint;
-    private long retryInitialMillis;
-
-    @BeforeEach
-    void setUp(JenkinsRule rule) throws Exception {
-        j = rule;
-        endpoint = new FakeCodePipeline();
-        BuildTestSupport.configure(endpoint);
-        j.jenkins.setNumExecutors(4);
-        retryInitialMillis = AutomaticReport.retryInitialMillis;
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        AutomaticReport.retryInitialMillis = retryInitialMillis;
-        endpoint.close();
-    }
-
+class AutomaticReportTest extends BuildTestSupport {
     @Test
     void aStepThatFailsBeforeSendingFailsTheJobEvenWhenTheJenkinsfileCatchesIt() throws Exception {
-        WorkflowJob pipeline = j.createProject(WorkflowJob.class, "caught");
-        pipeline.setDefinition(new CpsFlowDefinition("node {\n"
+        WorkflowJob pipeline = BuildTestSupport.pipeline(j, "caught", "node {\n"
                 + "  try {\n"
                 + "    codePipelineJobSuccess outputVariablesFile: 'missing.env'\n"
                 + "  } catch (e) {\n"
                 + "    echo \"caught: ${e.message}\"\n"
                 + "  }\n"
-                + "}\n", true));
+                + "}\n");
         ReceivedJob job = BuildTestSupport.job();
 
-        JobBuildScheduler.schedule(pipeline, job, CONNECTION, false);
-        WorkflowRun run = (WorkflowRun) awaitBuild(pipeline, job.jobId());
-        j.assertBuildStatusSuccess(j.waitForCompletion(run));
+        WorkflowRun run = j.assertBuildStatusSuccess(buildUntilSettled(j, pipeline, job));
         j.assertLogContains("caught: outputVariablesFile 'missing.env' does not exist", run);
-        awaitSettled(job.jobId());
 
-        List<RecordedRequest> results = results(endpoint, job.jobId());
-        assertEquals(1, results.size(), results.toString());
-        assertEquals("PutJobFailureResult", results.get(0).operation(), "not a success: the step failed");
-        assertTrue(results.get(0).body().contains("could not report its result"), results.get(0).body());
-        assertTrue(results.get(0).body().contains("missing.env"), results.get(0).body());
+        RecordedRequest result = onlyResult(endpoint, job.jobId());
+        assertEquals("PutJobFailureResult", result.operation(), "not a success: the step failed");
+        assertTrue(result.body().contains("could not report its result"), result.body());
+        assertTrue(result.body().contains("missing.env"), result.body());
         CodePipelineJobAction action = run.getAction(CodePipelineJobAction.class);
         assertTrue(action.getStepFailure().contains("missing.env"), action.getStepFailure());
         assertEquals(AutomaticReport.REPORTER, action.getReportedBy());
@@ -107,12 +81,9 @@ class AutomaticReportTest {
         // The job timed out in CodePipeline while the build ran.
         endpoint.setJobStatus(job.jobId(), "TimedOut");
 
-        JobBuildScheduler.schedule(project, job, CONNECTION, false);
-        FreeStyleBuild build = (FreeStyleBuild) awaitBuild(project, job.jobId());
-        j.assertBuildStatusSuccess(j.waitForCompletion(build));
-        awaitSettled(job.jobId());
+        FreeStyleBuild build = j.assertBuildStatusSuccess(buildUntilSettled(j, project, job));
 
-        assertEquals(1, results(endpoint, job.jobId()).size(), "a refusal is not sent again");
+        onlyResult(endpoint, job.jobId()); // a refusal is not sent again
         j.assertLogContains("The automatic result for CodePipeline job " + job.jobId() + " could not be delivered",
                 build);
         CodePipelineJobAction action = build.getAction(CodePipelineJobAction.class);
@@ -125,7 +96,6 @@ class AutomaticReportTest {
 
     @Test
     void aResultThatFailsForAWhileIsSentAgainLaterAndDeliveredOnce() throws Exception {
-        AutomaticReport.retryInitialMillis = 300;
         FreeStyleProject project = j.createFreeStyleProject("busy-endpoint");
         ReceivedJob job = BuildTestSupport.job();
         // Every attempt of the first report (3, the configured limit), and the first one of the second, fail.
@@ -133,14 +103,14 @@ class AutomaticReportTest {
                 "Service unavailable");
         endpoint.enqueue(unavailable, unavailable, unavailable, unavailable);
 
-        JobBuildScheduler.schedule(project, job, CONNECTION, false);
-        FreeStyleBuild build = (FreeStyleBuild) awaitBuild(project, job.jobId());
-        j.assertBuildStatusSuccess(j.waitForCompletion(build));
+        FreeStyleBuild build;
+        try (BuildTestSupport.RetryDelay soon = BuildTestSupport.retryDelay(300)) {
+            build = j.assertBuildStatusSuccess(buildUntilSettled(j, project, job));
+        }
         j.assertLogContains("is not delivered yet", build);
 
         RecordedRequest delivered = awaitAccepted(endpoint, job.jobId());
         assertEquals("PutJobSuccessResult", delivered.operation());
-        awaitSettled(job.jobId());
         CodePipelineJobAction action = build.getAction(CodePipelineJobAction.class);
         await("the build records the delivery", action::isReported);
         assertEquals(1, accepted(endpoint, job.jobId()).size(), "delivered once");
@@ -155,13 +125,13 @@ class AutomaticReportTest {
         endpoint.addActionType(REGION, "Build", "Jenkins", "1", Map.of("ProjectName", false));
         FakeJob first = FakeJob.of("Build", "Jenkins", "1", Map.of("ProjectName", "app")).withRegion(REGION);
         endpoint.addJob(first);
-        WorkflowJob pipeline = j.createProject(WorkflowJob.class, "continued");
-        pipeline.setDefinition(new CpsFlowDefinition("echo \"token=${env.CODEPIPELINE_CONTINUATION_TOKEN}\"\n"
+        WorkflowJob pipeline = BuildTestSupport.pipeline(j, "continued",
+                "echo \"token=${env.CODEPIPELINE_CONTINUATION_TOKEN}\"\n"
                 + "if (env.CODEPIPELINE_CONTINUATION_TOKEN == null) {\n"
                 + "  codePipelineJobSuccess continuationToken: 't1'\n"
                 + "} else {\n"
                 + "  codePipelineJobSuccess summary: 'continued'\n"
-                + "}\n", true));
+                + "}\n");
 
         // The trigger's loop, by hand: record the job before the acknowledgement, then schedule its build.
         CodePipelineClientCache clients = SharedReporter.clients();
@@ -190,7 +160,7 @@ class AutomaticReportTest {
 
         PollOutcome taken = poller.poll(key, keys, 1, trigger);
         assertEquals(List.of(first.jobId()), taken.acknowledged().stream().map(ReceivedJob::jobId).toList());
-        WorkflowRun run1 = (WorkflowRun) awaitBuild(pipeline, first.jobId());
+        WorkflowRun run1 = awaitBuild(pipeline, first.jobId());
         j.assertBuildStatusSuccess(j.waitForCompletion(run1));
         j.assertLogContains("token=null", run1);
         awaitSettled(first.jobId());
@@ -201,7 +171,7 @@ class AutomaticReportTest {
 
         PollOutcome second = poller.poll(key, keys, 1, trigger);
         assertEquals(List.of(followUp), second.acknowledged().stream().map(ReceivedJob::jobId).toList());
-        WorkflowRun run2 = (WorkflowRun) awaitBuild(pipeline, followUp);
+        WorkflowRun run2 = awaitBuild(pipeline, followUp);
         j.assertBuildStatusSuccess(j.waitForCompletion(run2));
         assertEquals(2, run2.getNumber(), "a new build of the same job");
         j.assertLogContains("token=t1", run2);
@@ -213,13 +183,12 @@ class AutomaticReportTest {
         assertEquals(1, accepted(endpoint, followUp).size());
         assertEquals(Result.SUCCESS, run2.getResult());
     }
+
     @Test
     void aBuildOfAJobAnsweredAlreadyIsStoppedAndReportsNothing() throws Exception {
         FreeStyleProject project = j.createFreeStyleProject("twice");
         ReceivedJob job = BuildTestSupport.job();
-        JobBuildScheduler.schedule(project, job, CONNECTION, false);
-        j.assertBuildStatusSuccess(j.waitForCompletion(awaitBuild(project, job.jobId())));
-        awaitSettled(job.jobId());
+        j.assertBuildStatusSuccess(buildUntilSettled(j, project, job));
 
         // A second item for the same job, as one restored from an older queue.xml.
         JobBuildScheduler.enqueue(project, new CodePipelineJobAction(job, CONNECTION, false), InFlightJobs.get());
@@ -230,7 +199,7 @@ class AutomaticReportTest {
         j.assertLogContains("This build does not run CodePipeline job " + job.jobId(), second);
         assertNotNull(second.getAction(CodePipelineJobAction.class).getDuplicateOf());
         j.waitUntilNoActivity();
-        assertEquals(1, results(endpoint, job.jobId()).size(), "one result, from the first build");
+        onlyResult(endpoint, job.jobId()); // from the first build
         assertTrue(InFlightJobs.get().get(job.jobId()).isEmpty());
     }
 
@@ -245,13 +214,12 @@ class AutomaticReportTest {
 
         StartupRecovery.sweep(inFlight, 0);
 
-        FreeStyleBuild build = (FreeStyleBuild) awaitBuild(project, job.jobId());
-        j.assertBuildStatusSuccess(j.waitForCompletion(build));
+        j.assertBuildStatusSuccess(j.waitForCompletion(awaitBuild(project, job.jobId())));
         assertEquals("PutJobSuccessResult", awaitAccepted(endpoint, job.jobId()).operation());
         awaitSettled(job.jobId());
         StartupRecovery.sweep(inFlight, 0);
         j.waitUntilNoActivity();
         assertEquals(1, project.getBuilds().size(), "queued once");
-        assertEquals(1, results(endpoint, job.jobId()).size());
+        onlyResult(endpoint, job.jobId());
     }
 }

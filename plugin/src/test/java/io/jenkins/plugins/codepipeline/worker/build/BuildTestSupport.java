@@ -1,24 +1,31 @@
 package io.jenkins.plugins.codepipeline.worker.build;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.cloudbees.plugins.credentials.CredentialsScope;
-import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
+import hudson.model.FreeStyleProject;
 import hudson.model.Job;
+import hudson.model.Label;
 import hudson.model.Run;
-import io.jenkins.plugins.codepipeline.CodePipelineJobWorkerConfiguration;
+import io.jenkins.plugins.codepipeline.TestSupport;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline.RecordedRequest;
 import io.jenkins.plugins.codepipeline.core.worker.ReceivedJob;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.jvnet.hudson.test.JenkinsRule;
 import software.amazon.awssdk.services.codepipeline.model.AWSSessionCredentials;
 import software.amazon.awssdk.services.codepipeline.model.ActionConfiguration;
 import software.amazon.awssdk.services.codepipeline.model.ActionContext;
@@ -30,8 +37,13 @@ import software.amazon.awssdk.services.codepipeline.model.PipelineContext;
 import software.amazon.awssdk.services.codepipeline.model.S3ArtifactLocation;
 import software.amazon.awssdk.services.codepipeline.model.StageContext;
 
-/** Shared set-up of the job worker's build tests: core's fake endpoint, credentials, jobs as the trigger gets them. */
-final class BuildTestSupport {
+/**
+ * Shared set-up of the job worker's build tests: core's fake endpoint, credentials, jobs as the trigger gets them.
+ * A test class whose builds run in one Jenkins extends it (and is annotated {@code @WithJenkins}, which is not
+ * inherited): each test gets its Jenkins in {@link #j} and a new endpoint in {@link #endpoint}, which every report
+ * goes to. The static helpers serve the restart tests too.
+ */
+abstract class BuildTestSupport {
     static final String REGION = "eu-west-1";
     static final String ACCESS_KEY = "AKIDWORKERTEST";
     static final String SECRET_KEY = "w0rker-Secret-Access-Key";
@@ -48,19 +60,86 @@ final class BuildTestSupport {
             FakeCodePipeline.ARTIFACT_SECRET_ACCESS_KEY, FakeCodePipeline.ARTIFACT_SESSION_TOKEN, SECRET_VALUE,
             SECRET_KEY);
 
-    private BuildTestSupport() {
+    /** The test's Jenkins. */
+    JenkinsRule j;
+    /** Core's in-process CodePipeline for this test ({@link #configure}). */
+    FakeCodePipeline endpoint;
+
+    /** Starts the endpoint, with four executors for the builds. */
+    @BeforeEach
+    void startEndpoint(JenkinsRule rule) throws Exception {
+        j = rule;
+        endpoint = new FakeCodePipeline();
+        configure(endpoint);
+        j.jenkins.setNumExecutors(4);
+    }
+
+    @AfterEach
+    void closeEndpoint() throws Exception {
+        endpoint.close();
     }
 
     /** Points every report at {@code endpoint}, with few attempts, and adds the trigger's credentials. */
     static void configure(FakeCodePipeline endpoint) throws Exception {
-        Assumptions.assumeTrue(System.getenv("AWS_ENDPOINT_URL") == null
-                && System.getenv("AWS_ENDPOINT_URL_CODEPIPELINE") == null, "the host overrides the CodePipeline endpoint");
-        CodePipelineJobWorkerConfiguration global = CodePipelineJobWorkerConfiguration.get();
-        global.setDefaultEndpointUrl(endpoint.endpoint().toString());
-        global.setMaxAttempts(3);
-        SystemCredentialsProvider.getInstance().getCredentials().add(new UsernamePasswordCredentialsImpl(
-                CredentialsScope.GLOBAL, CREDENTIALS_ID, "the job worker's keys", ACCESS_KEY, SECRET_KEY));
-        SystemCredentialsProvider.getInstance().save();
+        TestSupport.useEndpoint(endpoint);
+        TestSupport.addGlobal(new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, CREDENTIALS_ID,
+                "the job worker's keys", ACCESS_KEY, SECRET_KEY));
+    }
+
+    /** A Pipeline job running {@code script} in the sandbox. */
+    static WorkflowJob pipeline(JenkinsRule j, String name, String script) throws IOException {
+        WorkflowJob pipeline = j.createProject(WorkflowJob.class, name);
+        pipeline.setDefinition(new CpsFlowDefinition(script, true));
+        return pipeline;
+    }
+
+    /**
+     * A freestyle job that no agent can build yet (its label names none), with a build queued for {@code received}
+     * as the trigger queues it: the build waits in the queue until the label is removed.
+     */
+    static FreeStyleProject queuedFor(JenkinsRule j, String name, ReceivedJob received) throws IOException {
+        FreeStyleProject project = j.createFreeStyleProject(name);
+        project.setAssignedLabel(Label.get("no-such-agent"));
+        JobBuildScheduler.schedule(project, received, CONNECTION, false);
+        return project;
+    }
+
+    /**
+     * Starts the build of {@code job} for {@code received} as the trigger does, waits until it ended and the job left
+     * the record of jobs in flight (its result sent), and returns the build.
+     */
+    static <J extends Job<J, R>, R extends Run<J, R>> R buildUntilSettled(JenkinsRule j, J job, ReceivedJob received)
+            throws InterruptedException {
+        JobBuildScheduler.schedule(job, received, CONNECTION, false);
+        R build = j.waitForCompletion(awaitBuild(job, received.jobId()));
+        awaitSettled(received.jobId());
+        return build;
+    }
+
+    /** The one result the endpoint received for the job; fails when it received none or several. */
+    static RecordedRequest onlyResult(FakeCodePipeline endpoint, String jobId) {
+        List<RecordedRequest> results = results(endpoint, jobId);
+        assertEquals(1, results.size(), results.toString());
+        return results.get(0);
+    }
+
+    /** Sets the first wait before an automatic result is tried again, until closed. */
+    static RetryDelay retryDelay(long initialMillis) {
+        return new RetryDelay(initialMillis);
+    }
+
+    /** The first wait before an automatic result is tried again, set for a while; closing restores the old one. */
+    static final class RetryDelay implements AutoCloseable {
+        private final long previous = AutomaticReport.retryInitialMillis;
+
+        private RetryDelay(long initialMillis) {
+            AutomaticReport.retryInitialMillis = initialMillis;
+        }
+
+        @Override
+        public void close() {
+            AutomaticReport.retryInitialMillis = previous;
+        }
     }
 
     /** A job as PollForJobs returns it (artifact credentials and a secret property included), as the trigger keeps it. */
@@ -173,10 +252,10 @@ final class BuildTestSupport {
     }
 
     /** The build of {@code job} that runs the CodePipeline job, once it exists. */
-    static Run<?, ?> awaitBuild(Job<?, ?> job, String jobId) throws InterruptedException {
+    static <J extends Job<J, R>, R extends Run<J, R>> R awaitBuild(J job, String jobId) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < end) {
-            for (Run<?, ?> run : job.getBuilds()) {
+            for (R run : job.getBuilds()) {
                 CodePipelineJobAction action = run.getAction(CodePipelineJobAction.class);
                 if (action != null && action.getJobId().equals(jobId)) {
                     return run;

@@ -4,7 +4,8 @@ import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.CONN
 import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.awaitBuild;
 import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.awaitResult;
 import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.awaitSettled;
-import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.results;
+import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.buildUntilSettled;
+import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.onlyResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,7 +17,6 @@ import hudson.EnvVars;
 import hudson.model.Executor;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
-import hudson.model.Label;
 import hudson.model.ParametersAction;
 import hudson.model.ParametersDefinitionProperty;
 import hudson.model.Queue;
@@ -25,7 +25,6 @@ import hudson.model.Run;
 import hudson.model.StringParameterDefinition;
 import io.jenkins.plugins.codepipeline.CodePipelineJobResultPublisher;
 import io.jenkins.plugins.codepipeline.CodePipelineReportsAction;
-import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline.RecordedRequest;
 import io.jenkins.plugins.codepipeline.core.worker.ExecutionIds;
 import io.jenkins.plugins.codepipeline.core.worker.JobEnvironment;
@@ -37,11 +36,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.CaptureEnvironmentBuilder;
 import org.jvnet.hudson.test.FailureBuilder;
@@ -56,23 +52,7 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
  * core's in-process CodePipeline endpoint.
  */
 @WithJenkins
-class JobBuildSchedulerTest {
-    private JenkinsRule j;
-    private FakeCodePipeline endpoint;
-
-    @BeforeEach
-    void setUp(JenkinsRule rule) throws Exception {
-        j = rule;
-        endpoint = new FakeCodePipeline();
-        BuildTestSupport.configure(endpoint);
-        j.jenkins.setNumExecutors(4);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        endpoint.close();
-    }
-
+class JobBuildSchedulerTest extends BuildTestSupport {
     @Test
     void aFreestyleBuildGetsTheJobsEnvironmentAndItsSuccessIsReported() throws Exception {
         FreeStyleProject project = j.createFreeStyleProject("app");
@@ -80,9 +60,7 @@ class JobBuildSchedulerTest {
         project.getBuildersList().add(capture);
         ReceivedJob job = BuildTestSupport.job();
 
-        JobBuildScheduler.schedule(project, job, CONNECTION, false);
-        FreeStyleBuild build = (FreeStyleBuild) awaitBuild(project, job.jobId());
-        j.assertBuildStatusSuccess(j.waitForCompletion(build));
+        FreeStyleBuild build = j.assertBuildStatusSuccess(buildUntilSettled(j, project, job));
 
         EnvVars env = capture.getEnvVars();
         assertEquals(job.jobId(), env.get(JobEnvironment.JOB_ID));
@@ -109,9 +87,7 @@ class JobBuildSchedulerTest {
         j.assertLogContains("Started by AWS CodePipeline: pipeline demo, execution "
                 + job.pipeline().pipelineExecutionId() + ", stage Build, action Jenkins", build);
 
-        List<RecordedRequest> results = results(endpoint, job.jobId());
-        assertEquals(1, results.size(), results.toString());
-        RecordedRequest result = results.get(0);
+        RecordedRequest result = onlyResult(endpoint, job.jobId());
         assertEquals("PutJobSuccessResult", result.operation());
         assertEquals(BuildTestSupport.REGION, result.region());
         assertEquals(BuildTestSupport.ACCESS_KEY, result.accessKeyId());
@@ -127,7 +103,6 @@ class JobBuildSchedulerTest {
         assertTrue(action.getConsoleUrl().startsWith("https://eu-west-1.console.aws.amazon.com/codesuite/codepipeline/"
                 + "pipelines/demo/executions/" + job.pipeline().pipelineExecutionId() + "/timeline?region=eu-west-1"),
                 action.getConsoleUrl());
-        awaitSettled(job.jobId());
         assertEquals(0, InFlightJobs.get().countFor(project));
         // The build page shows the job, a link to its execution, and its result.
         String page = j.createWebClient().getPage(build).getWebResponse().getContentAsString();
@@ -139,25 +114,21 @@ class JobBuildSchedulerTest {
 
     @Test
     void aPipelineBuildGetsTheJobsEnvironmentAndAFollowUpJobItsToken() throws Exception {
-        WorkflowJob pipeline = j.createProject(WorkflowJob.class, "pipe");
-        pipeline.setDefinition(new CpsFlowDefinition("echo \"id=${env.CODEPIPELINE_JOB_ID} "
+        WorkflowJob pipeline = BuildTestSupport.pipeline(j, "pipe", "echo \"id=${env.CODEPIPELINE_JOB_ID} "
                 + "pipeline=${env.CODEPIPELINE_PIPELINE_NAME} stage=${env.CODEPIPELINE_STAGE_NAME} "
                 + "config=${env.CODEPIPELINE_CONFIG_ProjectName} token=${env.CODEPIPELINE_CONTINUATION_TOKEN} "
-                + "inputs=${env.CODEPIPELINE_INPUT_ARTIFACTS}\"", true));
+                + "inputs=${env.CODEPIPELINE_INPUT_ARTIFACTS}\"");
         ReceivedJob job = BuildTestSupport.job("step-2");
 
-        JobBuildScheduler.schedule(pipeline, job, CONNECTION, false);
-        WorkflowRun run = (WorkflowRun) awaitBuild(pipeline, job.jobId());
-        j.assertBuildStatusSuccess(j.waitForCompletion(run));
+        // A Pipeline build's result is sent in the background: waiting until the job is settled waits for it.
+        WorkflowRun run = j.assertBuildStatusSuccess(buildUntilSettled(j, pipeline, job));
 
         j.assertLogContains("id=" + job.jobId() + " pipeline=demo stage=Build config=app token=step-2 inputs="
                 + BuildTestSupport.INPUT, run);
-        RecordedRequest result = awaitResult(endpoint, job.jobId());
+        RecordedRequest result = onlyResult(endpoint, job.jobId());
         assertEquals("PutJobSuccessResult", result.operation());
         assertTrue(result.body().contains("\"externalExecutionId\":\"" + ExecutionIds.encode("pipe", 1) + "\""),
                 result.body());
-        awaitSettled(job.jobId());
-        assertEquals(1, results(endpoint, job.jobId()).size());
     }
 
     @Test
@@ -171,9 +142,7 @@ class JobBuildSchedulerTest {
         project.getBuildersList().add(capture);
         ReceivedJob job = BuildTestSupport.job();
 
-        JobBuildScheduler.schedule(project, job, CONNECTION, false);
-        FreeStyleBuild build = (FreeStyleBuild) awaitBuild(project, job.jobId());
-        j.assertBuildStatusSuccess(j.waitForCompletion(build));
+        FreeStyleBuild build = j.assertBuildStatusSuccess(buildUntilSettled(j, project, job));
 
         ParametersAction parameters = build.getAction(ParametersAction.class);
         assertEquals(job.jobId(), parameters.getParameter(JobEnvironment.JOB_ID).getValue());
@@ -181,7 +150,7 @@ class JobBuildSchedulerTest {
         assertEquals("hello", parameters.getParameter("GREETING").getValue());
         assertEquals(job.jobId(), capture.getEnvVars().get(JobEnvironment.JOB_ID));
         assertEquals("hello", capture.getEnvVars().get("GREETING"));
-        assertEquals("PutJobSuccessResult", awaitResult(endpoint, job.jobId()).operation());
+        assertEquals("PutJobSuccessResult", onlyResult(endpoint, job.jobId()).operation());
     }
 
     @Test
@@ -207,7 +176,7 @@ class JobBuildSchedulerTest {
         ReceivedJob abortedJob = BuildTestSupport.job();
         jobs.put("aborted", abortedJob);
         JobBuildScheduler.schedule(aborted, abortedJob, CONNECTION, false);
-        FreeStyleBuild abortedBuild = (FreeStyleBuild) awaitBuild(aborted, abortedJob.jobId());
+        FreeStyleBuild abortedBuild = awaitBuild(aborted, abortedJob.jobId());
         j.waitForMessage("Sleeping", abortedBuild);
         Executor executor = abortedBuild.getExecutor();
         assertNotNull(executor);
@@ -226,7 +195,7 @@ class JobBuildSchedulerTest {
         assertTrue(unstableAsSuccess.body().contains("UNSTABLE"), unstableAsSuccess.body());
         for (ReceivedJob job : jobs.values()) {
             awaitSettled(job.jobId());
-            assertEquals(1, results(endpoint, job.jobId()).size(), job.jobId());
+            onlyResult(endpoint, job.jobId());
         }
     }
 
@@ -239,19 +208,13 @@ class JobBuildSchedulerTest {
 
     @Test
     void aStepReportsTheBuildsOwnJobWithNoArgumentsAndNothingIsSentTwice() throws Exception {
-        WorkflowJob pipeline = j.createProject(WorkflowJob.class, "reporter");
-        pipeline.setDefinition(new CpsFlowDefinition(
-                "codePipelineJobSuccess outputVariables: [IMAGE_TAG: 'v1.2.3']", true));
+        WorkflowJob pipeline = BuildTestSupport.pipeline(j, "reporter",
+                "codePipelineJobSuccess outputVariables: [IMAGE_TAG: 'v1.2.3']");
         ReceivedJob job = BuildTestSupport.job();
 
-        JobBuildScheduler.schedule(pipeline, job, CONNECTION, false);
-        WorkflowRun run = (WorkflowRun) awaitBuild(pipeline, job.jobId());
-        j.assertBuildStatusSuccess(j.waitForCompletion(run));
-        awaitSettled(job.jobId());
+        WorkflowRun run = j.assertBuildStatusSuccess(buildUntilSettled(j, pipeline, job));
 
-        List<RecordedRequest> results = results(endpoint, job.jobId());
-        assertEquals(1, results.size(), results.toString());
-        RecordedRequest result = results.get(0);
+        RecordedRequest result = onlyResult(endpoint, job.jobId());
         assertEquals("PutJobSuccessResult", result.operation());
         assertEquals(BuildTestSupport.REGION, result.region(), "the job's region, not the default");
         assertEquals(BuildTestSupport.ACCESS_KEY, result.accessKeyId(), "the job's credentials");
@@ -275,33 +238,23 @@ class JobBuildSchedulerTest {
         project.getPublishersList().add(new CodePipelineJobResultPublisher());
         ReceivedJob job = BuildTestSupport.job();
 
-        JobBuildScheduler.schedule(project, job, CONNECTION, false);
-        FreeStyleBuild build = (FreeStyleBuild) awaitBuild(project, job.jobId());
-        j.assertBuildStatusSuccess(j.waitForCompletion(build));
-        awaitSettled(job.jobId());
+        FreeStyleBuild build = j.assertBuildStatusSuccess(buildUntilSettled(j, project, job));
 
-        List<RecordedRequest> results = results(endpoint, job.jobId());
-        assertEquals(1, results.size(), results.toString());
-        assertEquals(BuildTestSupport.REGION, results.get(0).region());
+        assertEquals(BuildTestSupport.REGION, onlyResult(endpoint, job.jobId()).region());
         assertEquals("codePipelineJobResult", build.getAction(CodePipelineJobAction.class).getReportedBy());
     }
 
     @Test
     void aStepThatCannotReportMakesTheAutomaticResultAFailureWithItsReason() throws Exception {
-        WorkflowJob pipeline = j.createProject(WorkflowJob.class, "refused");
-        pipeline.setDefinition(new CpsFlowDefinition("codePipelineJobSuccess percentComplete: 101", true));
+        WorkflowJob pipeline = BuildTestSupport.pipeline(j, "refused", "codePipelineJobSuccess percentComplete: 101");
         ReceivedJob job = BuildTestSupport.job();
 
-        JobBuildScheduler.schedule(pipeline, job, CONNECTION, false);
-        WorkflowRun run = (WorkflowRun) awaitBuild(pipeline, job.jobId());
-        j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(run));
-        awaitSettled(job.jobId());
+        WorkflowRun run = j.assertBuildStatus(Result.FAILURE, buildUntilSettled(j, pipeline, job));
 
-        List<RecordedRequest> results = results(endpoint, job.jobId());
-        assertEquals(1, results.size(), results.toString());
-        assertEquals("PutJobFailureResult", results.get(0).operation());
-        assertTrue(results.get(0).body().contains("could not report its result"), results.get(0).body());
-        assertTrue(results.get(0).body().contains("percentComplete"), results.get(0).body());
+        RecordedRequest result = onlyResult(endpoint, job.jobId());
+        assertEquals("PutJobFailureResult", result.operation());
+        assertTrue(result.body().contains("could not report its result"), result.body());
+        assertTrue(result.body().contains("percentComplete"), result.body());
         assertNotNull(run.getAction(CodePipelineJobAction.class).getStepFailure());
     }
 
@@ -329,19 +282,16 @@ class JobBuildSchedulerTest {
         for (ReceivedJob job : List.of(first, second, third)) {
             j.assertBuildStatusSuccess(j.waitForCompletion(awaitBuild(project, job.jobId())));
             awaitSettled(job.jobId());
-            assertEquals(1, results(endpoint, job.jobId()).size());
+            onlyResult(endpoint, job.jobId());
         }
         assertEquals(3, project.getBuilds().size());
     }
 
     @Test
     void aCancelledQueueItemGetsAFailureThatSaysSo() throws Exception {
-        FreeStyleProject project = j.createFreeStyleProject("nowhere");
-        project.setAssignedLabel(Label.get("no-such-agent"));
         ReceivedJob job = BuildTestSupport.job();
         ReceivedJob other = BuildTestSupport.job();
-
-        JobBuildScheduler.schedule(project, job, CONNECTION, false);
+        FreeStyleProject project = BuildTestSupport.queuedFor(j, "nowhere", job);
         JobBuildScheduler.schedule(project, other, CONNECTION, false);
         List<Queue.Item> items = j.jenkins.getQueue().getItems(project);
         assertEquals(2, items.size(), "two jobs, two items");
@@ -355,17 +305,15 @@ class JobBuildSchedulerTest {
             assertEquals("PutJobFailureResult", result.operation());
             assertTrue(result.body().contains("The queue item was cancelled before it started"), result.body());
             awaitSettled(cancelled.jobId());
-            assertEquals(1, results(endpoint, cancelled.jobId()).size());
+            onlyResult(endpoint, cancelled.jobId());
         }
         assertEquals(0, InFlightJobs.get().countFor(project));
     }
 
     @Test
     void aDeletedJobFailsItsJobsAtOnceWithConfigurationError() throws Exception {
-        FreeStyleProject project = j.createFreeStyleProject("doomed");
-        project.setAssignedLabel(Label.get("no-such-agent"));
         ReceivedJob queued = BuildTestSupport.job();
-        JobBuildScheduler.schedule(project, queued, CONNECTION, false);
+        FreeStyleProject project = BuildTestSupport.queuedFor(j, "doomed", queued);
         assertEquals(1, InFlightJobs.get().countFor(project));
 
         project.delete();
@@ -375,15 +323,13 @@ class JobBuildSchedulerTest {
         assertTrue(result.body().contains("\"type\":\"ConfigurationError\""), result.body());
         assertTrue(result.body().contains("was deleted"), result.body());
         awaitSettled(queued.jobId());
-        assertEquals(1, results(endpoint, queued.jobId()).size());
+        onlyResult(endpoint, queued.jobId());
     }
 
     @Test
     void aRenamedJobKeepsItsJobsInFlight() throws Exception {
-        FreeStyleProject project = j.createFreeStyleProject("before");
-        project.setAssignedLabel(Label.get("no-such-agent"));
         ReceivedJob job = BuildTestSupport.job();
-        JobBuildScheduler.schedule(project, job, CONNECTION, false);
+        FreeStyleProject project = BuildTestSupport.queuedFor(j, "before", job);
         assertEquals("before", InFlightJobs.get().get(job.jobId()).orElseThrow().owner());
 
         project.renameTo("after");
@@ -416,14 +362,12 @@ class JobBuildSchedulerTest {
 
     @Test
     void noSecretReachesTheQueueTheBuildRecordTheRecordOfJobsTheLogOrTheEnvironment() throws Exception {
-        FreeStyleProject project = j.createFreeStyleProject("secrets");
-        project.setAssignedLabel(Label.get("no-such-agent"));
-        CaptureEnvironmentBuilder capture = new CaptureEnvironmentBuilder();
-        project.getBuildersList().add(capture);
         ReceivedJob job = BuildTestSupport.job();
         assertFalse(job.configuration().containsKey(BuildTestSupport.SECRET_PROPERTY));
-
-        JobBuildScheduler.schedule(project, job, CONNECTION, false);
+        FreeStyleProject project = BuildTestSupport.queuedFor(j, "secrets", job);
+        CaptureEnvironmentBuilder capture = new CaptureEnvironmentBuilder();
+        project.getBuildersList().add(capture); // read when the build starts
+        // Queue.save runs some time after a change (its Saver): write queue.xml now.
         j.jenkins.getQueue().save();
         File home = j.jenkins.getRootDir();
         BuildTestSupport.assertNoSecret("queue.xml", read(new File(home, "queue.xml")));
@@ -435,8 +379,7 @@ class JobBuildSchedulerTest {
         BuildTestSupport.assertNoSecret("the job's data", read(data));
 
         project.setAssignedLabel(null);
-        FreeStyleBuild build = (FreeStyleBuild) awaitBuild(project, job.jobId());
-        j.assertBuildStatusSuccess(j.waitForCompletion(build));
+        FreeStyleBuild build = j.assertBuildStatusSuccess(j.waitForCompletion(awaitBuild(project, job.jobId())));
         awaitSettled(job.jobId());
         BuildTestSupport.assertNoSecret("build.xml", read(new File(build.getRootDir(), "build.xml")));
         assertTrue(read(new File(build.getRootDir(), "build.xml")).contains(job.jobId()));

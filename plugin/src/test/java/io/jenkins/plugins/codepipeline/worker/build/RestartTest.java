@@ -4,6 +4,7 @@ import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.CONN
 import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.awaitBuild;
 import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.awaitResult;
 import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.awaitSettled;
+import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.onlyResult;
 import static io.jenkins.plugins.codepipeline.worker.build.BuildTestSupport.results;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import hudson.Util;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
-import hudson.model.Label;
 import hudson.model.Queue;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline.RecordedRequest;
@@ -21,7 +21,6 @@ import io.jenkins.plugins.codepipeline.core.worker.JobJournal;
 import io.jenkins.plugins.codepipeline.core.worker.ReceivedJob;
 import java.io.File;
 import java.util.List;
-import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.AfterEach;
@@ -56,15 +55,12 @@ class RestartTest {
         sessions.then(j -> {
             BuildTestSupport.configure(endpoint);
             j.jenkins.setNumExecutors(4);
-            FreeStyleProject waiting = j.createFreeStyleProject("waiting");
-            waiting.setAssignedLabel(Label.get("later"));
+            FreeStyleProject waiting = BuildTestSupport.queuedFor(j, "waiting", queued);
             FreeStyleProject running = j.createFreeStyleProject("running");
             running.getBuildersList().add(new SleepBuilder(600_000));
-            WorkflowJob pipeline = j.createProject(WorkflowJob.class, "pipeline");
-            pipeline.setDefinition(new CpsFlowDefinition("sleep time: 10, unit: 'SECONDS'\necho 'resumed and done'",
-                    true));
+            WorkflowJob pipeline = BuildTestSupport.pipeline(j, "pipeline",
+                    "sleep time: 10, unit: 'SECONDS'\necho 'resumed and done'");
 
-            JobBuildScheduler.schedule(waiting, queued, CONNECTION, false);
             JobBuildScheduler.schedule(running, killed, CONNECTION, false);
             JobBuildScheduler.schedule(pipeline, resumed, CONNECTION, false);
             j.waitForMessage("Sleeping", awaitBuild(running, killed.jobId()));
@@ -86,7 +82,7 @@ class RestartTest {
             assertEquals(1, items.size(), items.toString());
             assertEquals(queued.jobId(), items.get(0).getAction(CodePipelineJobAction.class).getJobId());
             waiting.setAssignedLabel(null);
-            FreeStyleBuild build = (FreeStyleBuild) awaitBuild(waiting, queued.jobId());
+            FreeStyleBuild build = awaitBuild(waiting, queued.jobId());
             j.assertBuildStatusSuccess(j.waitForCompletion(build));
             assertEquals("PutJobSuccessResult", awaitResult(endpoint, queued.jobId()).operation());
             j.waitUntilNoActivity();
@@ -102,8 +98,7 @@ class RestartTest {
 
             for (ReceivedJob job : List.of(queued, killed, resumed)) {
                 awaitSettled(job.jobId());
-                assertEquals(1, results(endpoint, job.jobId()).size(), job.jobId() + ": " + results(endpoint,
-                        job.jobId()));
+                onlyResult(endpoint, job.jobId());
             }
             assertTrue(InFlightJobs.get().entries().isEmpty(), InFlightJobs.get().entries().toString());
         });
@@ -114,9 +109,7 @@ class RestartTest {
         ReceivedJob job = BuildTestSupport.job();
         sessions.then(j -> {
             BuildTestSupport.configure(endpoint);
-            FreeStyleProject waiting = j.createFreeStyleProject("waiting");
-            waiting.setAssignedLabel(Label.get("later"));
-            JobBuildScheduler.schedule(waiting, job, CONNECTION, false);
+            FreeStyleProject waiting = BuildTestSupport.queuedFor(j, "waiting", job);
             assertEquals(1, j.jenkins.getQueue().getItems(waiting).size());
         });
         // As if Jenkins had crashed before it saved its queue.
@@ -125,13 +118,12 @@ class RestartTest {
         sessions.then(j -> {
             FreeStyleProject waiting = j.jenkins.getItemByFullName("waiting", FreeStyleProject.class);
             waiting.setAssignedLabel(null);
-            FreeStyleBuild build = (FreeStyleBuild) awaitBuild(waiting, job.jobId());
+            FreeStyleBuild build = awaitBuild(waiting, job.jobId());
             j.assertBuildStatusSuccess(j.waitForCompletion(build));
             j.assertLogContains("Started by AWS CodePipeline: pipeline demo", build);
             assertEquals("demo", build.getAction(CodePipelineJobAction.class).getPipelineName());
-            assertEquals("PutJobSuccessResult", awaitResult(endpoint, job.jobId()).operation());
             awaitSettled(job.jobId());
-            assertEquals(1, results(endpoint, job.jobId()).size());
+            assertEquals("PutJobSuccessResult", onlyResult(endpoint, job.jobId()).operation());
             assertEquals(1, waiting.getBuilds().size());
         });
     }
@@ -141,9 +133,7 @@ class RestartTest {
         ReceivedJob job = BuildTestSupport.job();
         sessions.then(j -> {
             BuildTestSupport.configure(endpoint);
-            FreeStyleProject waiting = j.createFreeStyleProject("vanishing");
-            waiting.setAssignedLabel(Label.get("later"));
-            JobBuildScheduler.schedule(waiting, job, CONNECTION, false);
+            BuildTestSupport.queuedFor(j, "vanishing", job);
         });
         // Deleted while Jenkins was stopped (with the queue item that named it).
         Util.deleteRecursive(new File(sessions.getHome(), "jobs/vanishing"));
@@ -155,57 +145,53 @@ class RestartTest {
             assertTrue(result.body().contains("\"type\":\"ConfigurationError\""), result.body());
             assertTrue(result.body().contains("no longer exists"), result.body());
             awaitSettled(job.jobId());
-            assertEquals(1, results(endpoint, job.jobId()).size());
+            onlyResult(endpoint, job.jobId());
         });
     }
+
     @Test
     void aResultBeingSentWhenJenkinsStoppedIsSentAfterTheRestartOrFoundDelivered() throws Throwable {
         ReceivedJob unsent = BuildTestSupport.job();
         ReceivedJob arrived = BuildTestSupport.job();
-        long retryInitialMillis = AutomaticReport.retryInitialMillis;
         FakeCodePipeline.Fault unavailable = new FakeCodePipeline.Error(503, "ServiceUnavailableException",
                 "Service unavailable");
-        try {
+        try (BuildTestSupport.RetryDelay notBeforeTheRestart = BuildTestSupport.retryDelay(600_000)) {
             sessions.then(j -> {
                 BuildTestSupport.configure(endpoint);
-                AutomaticReport.retryInitialMillis = 600_000; // no retry before the restart
                 FreeStyleProject project = j.createFreeStyleProject("reporting");
                 for (ReceivedJob job : List.of(unsent, arrived)) {
                     endpoint.enqueue(unavailable, unavailable, unavailable);
                     JobBuildScheduler.schedule(project, job, CONNECTION, false);
-                    FreeStyleBuild build = (FreeStyleBuild) awaitBuild(project, job.jobId());
-                    j.assertBuildStatusSuccess(j.waitForCompletion(build));
+                    FreeStyleBuild build = j.assertBuildStatusSuccess(j.waitForCompletion(awaitBuild(project,
+                            job.jobId())));
                     BuildTestSupport.await("three failed attempts", () -> results(endpoint, job.jobId()).size() == 3);
                     assertEquals(JobJournal.State.REPORTING, InFlightJobs.get().get(job.jobId()).orElseThrow().state());
                     assertNotNull(build.getAction(CodePipelineJobAction.class).getRetrying());
                 }
             });
-            // As if the second result had arrived before Jenkins stopped, its answer lost.
-            endpoint.setJobStatus(arrived.jobId(), "Succeeded");
-            sessions.then(j -> {
-                AutomaticReport.retryInitialMillis = retryInitialMillis;
-                BuildTestSupport.awaitRecovery();
-                FreeStyleProject project = j.jenkins.getItemByFullName("reporting", FreeStyleProject.class);
-
-                RecordedRequest sent = BuildTestSupport.awaitAccepted(endpoint, unsent.jobId());
-                assertEquals("PutJobSuccessResult", sent.operation(), "the build's own result, not 'killed'");
-                awaitSettled(unsent.jobId());
-                CodePipelineJobAction unsentAction = project.getBuildByNumber(1).getAction(CodePipelineJobAction.class);
-                assertEquals(AutomaticReport.REPORTER, unsentAction.getReportedBy());
-                assertEquals(1, BuildTestSupport.accepted(endpoint, unsent.jobId()).size());
-
-                awaitSettled(arrived.jobId());
-                CodePipelineJobAction arrivedAction = project.getBuildByNumber(2).getAction(CodePipelineJobAction.class);
-                assertTrue(arrivedAction.isReported(), "a closed job means the result most likely arrived");
-                assertTrue(arrivedAction.getReportedDetail().contains("most likely delivered earlier"),
-                        arrivedAction.getReportedDetail());
-                assertNull(arrivedAction.getUndelivered());
-                assertEquals(List.of(), BuildTestSupport.accepted(endpoint, arrived.jobId()));
-                assertTrue(InFlightJobs.get().entries().isEmpty(), InFlightJobs.get().entries().toString());
-            });
-        } finally {
-            AutomaticReport.retryInitialMillis = retryInitialMillis;
         }
+        // As if the second result had arrived before Jenkins stopped, its answer lost.
+        endpoint.setJobStatus(arrived.jobId(), "Succeeded");
+        sessions.then(j -> {
+            BuildTestSupport.awaitRecovery();
+            FreeStyleProject project = j.jenkins.getItemByFullName("reporting", FreeStyleProject.class);
+
+            RecordedRequest sent = BuildTestSupport.awaitAccepted(endpoint, unsent.jobId());
+            assertEquals("PutJobSuccessResult", sent.operation(), "the build's own result, not 'killed'");
+            awaitSettled(unsent.jobId());
+            CodePipelineJobAction unsentAction = project.getBuildByNumber(1).getAction(CodePipelineJobAction.class);
+            assertEquals(AutomaticReport.REPORTER, unsentAction.getReportedBy());
+            assertEquals(1, BuildTestSupport.accepted(endpoint, unsent.jobId()).size());
+
+            awaitSettled(arrived.jobId());
+            CodePipelineJobAction arrivedAction = project.getBuildByNumber(2).getAction(CodePipelineJobAction.class);
+            assertTrue(arrivedAction.isReported(), "a closed job means the result most likely arrived");
+            assertTrue(arrivedAction.getReportedDetail().contains("most likely delivered earlier"),
+                    arrivedAction.getReportedDetail());
+            assertNull(arrivedAction.getUndelivered());
+            assertEquals(List.of(), BuildTestSupport.accepted(endpoint, arrived.jobId()));
+            assertTrue(InFlightJobs.get().entries().isEmpty(), InFlightJobs.get().entries().toString());
+        });
     }
 
     @Test
