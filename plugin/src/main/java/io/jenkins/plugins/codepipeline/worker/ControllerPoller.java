@@ -24,6 +24,7 @@ import io.jenkins.plugins.codepipeline.impl.SharedReporter;
 import io.jenkins.plugins.codepipeline.worker.build.InFlightJobs;
 import io.jenkins.plugins.codepipeline.worker.build.JobBuildScheduler;
 import io.jenkins.plugins.codepipeline.worker.build.JobConnection;
+import java.lang.ref.WeakReference;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ public final class ControllerPoller extends PeriodicWork {
     @Override
     protected void doRun() {
         Jenkins jenkins = Jenkins.getInstanceOrNull();
-        if (jenkins == null || jenkins.isTerminating()) {
+        if (jenkins == null || jenkins.isTerminating() || Threads.isShutDownFor(jenkins)) {
             return;
         }
         quietingDown = jenkins.isQuietingDown();
@@ -348,6 +349,9 @@ public final class ControllerPoller extends PeriodicWork {
     static final class Threads {
         private static ExecutorService cycles;
         private static ThreadPoolExecutor polls;
+        /** The Jenkins whose stop shut the threads down: Jenkins runs terminators before it says it is terminating,
+         *  and a tick in between must not make the pools again. Weak: tests start several Jenkins in one JVM. */
+        private static WeakReference<Jenkins> shutDownFor = new WeakReference<>(null);
 
         private Threads() {
         }
@@ -376,10 +380,15 @@ public final class ControllerPoller extends PeriodicWork {
             return executor;
         }
 
+        static synchronized boolean isShutDownFor(Jenkins jenkins) {
+            return shutDownFor.get() == jenkins;
+        }
+
         static void shutDown() {
             ExecutorService c;
             ExecutorService p;
             synchronized (Threads.class) {
+                shutDownFor = new WeakReference<>(Jenkins.getInstanceOrNull());
                 c = cycles;
                 p = polls;
                 cycles = null;
