@@ -13,11 +13,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /** {@code codepipeline-job}: the top command, which only holds the subcommands. */
 @Command(name = "codepipeline-job", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         header = "Work on AWS CodePipeline custom-action jobs: report their results, or take and run them.",
-        synopsisSubcommandLabel = "(success | failure | worker | create-action-type)",
+        synopsisSubcommandLabel = "(success | failure | worker | create-action-type | artifacts)",
         description = {
             "success and failure send PutJobSuccessResult or PutJobFailureResult for a job that this worker got "
                     + "from CodePipeline. worker polls for the jobs of a custom action type and runs a command for "
-                    + "each; create-action-type creates such a type. See 'codepipeline-job COMMAND --help'.",
+                    + "each; create-action-type creates such a type. artifacts get and artifacts put download a "
+                    + "job's input artifacts and upload its output artifacts. See 'codepipeline-job COMMAND --help'.",
             "",
             "Credentials come from the AWS SDK's default chain: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and "
                     + "AWS_SESSION_TOKEN, Java system properties, the profile AWS_PROFILE of ~/.aws/credentials "
@@ -26,8 +27,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "",
             "success and failure print on stdout the AWS request id of the last answered request (exit codes 0 "
                     + "and 3), or the request body with --dry-run; everything else goes to stderr."},
-        exitCodeListHeading = "%nExit codes of success and failure (worker and create-action-type: see their "
-                + "--help):%n",
+        exitCodeListHeading = "%nExit codes of success and failure (worker, create-action-type and artifacts: see "
+                + "their --help):%n",
         exitCodeList = {
             "0:the result was delivered",
             "1:CodePipeline refused the result, or it could not be delivered",
@@ -48,7 +49,10 @@ final class CodePipelineJobCommand implements Callable<Integer> {
                 .addSubcommand(new SuccessCommand(env))
                 .addSubcommand(new FailureCommand(env))
                 .addSubcommand(new WorkerCommand(env, Clock.systemUTC()))
-                .addSubcommand(new CreateActionTypeCommand(env));
+                .addSubcommand(new CreateActionTypeCommand(env))
+                .addSubcommand(new CommandLine(new ArtifactsCommand())
+                        .addSubcommand(new ArtifactsGetCommand(env))
+                        .addSubcommand(new ArtifactsPutCommand(env)));
         // worker ... -- sh -c '...': everything from COMMAND on is COMMAND's, even without the --
         commandLine.getSubcommands().get("worker").setStopAtPositional(true);
         commandLine.setOut(out);
@@ -68,7 +72,10 @@ final class CodePipelineJobCommand implements Callable<Integer> {
         PrintWriter err = cmd.getErr();
         err.println(e.getMessage());
         UnmatchedArgumentException.printSuggestions(e, err);
-        err.println((cmd.getCommandSpec().name().equals("worker") ? "Nothing was polled." : "Nothing was sent.")
+        String name = cmd.getCommandSpec().name();
+        err.println((name.equals("worker") ? "Nothing was polled."
+                : name.equals("get") || name.equals("put") || name.equals("artifacts") ? "Nothing was transferred."
+                : "Nothing was sent.")
                 + " See '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
         err.flush();
         return ExitCodes.REFUSED_LOCALLY;

@@ -106,6 +106,8 @@ final class FakeJobStore {
         context.put("pipelineExecutionId", UUID.randomUUID().toString());
         artifacts(data.putArray("inputArtifacts"), job.inputArtifacts(), job.region(), true);
         artifacts(data.putArray("outputArtifacts"), job.outputArtifacts(), job.region(), false);
+        data.putObject("encryptionKey").put("type", "KMS").put("id",
+                "arn:aws:kms:" + job.region() + ":" + job.accountId() + ":alias/codepipeline-fake-artifacts");
         data.putObject("artifactCredentials").put("accessKeyId", FakeCodePipeline.ARTIFACT_ACCESS_KEY_ID)
                 .put("secretAccessKey", FakeCodePipeline.ARTIFACT_SECRET_ACCESS_KEY)
                 .put("sessionToken", FakeCodePipeline.ARTIFACT_SESSION_TOKEN);
