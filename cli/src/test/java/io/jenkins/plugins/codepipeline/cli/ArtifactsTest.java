@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.codepipeline.cli.CliRunner.Run;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline.FakeJob;
+import io.jenkins.plugins.codepipeline.core.testing.S3ProxyServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,12 +27,7 @@ import java.util.Map;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
-import org.eclipse.jetty.util.component.AbstractLifeCycle;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStore;
-import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.blobstore.domain.Blob;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,8 +47,7 @@ class ArtifactsTest {
     Path tmp;
 
     private FakeCodePipeline endpoint;
-    private BlobStoreContext store;
-    private S3Proxy proxy;
+    private S3ProxyServer s3proxy;
     private URI s3;
     private final CliRunner cli = new CliRunner();
     private final List<Run> runs = new ArrayList<>();
@@ -62,25 +57,9 @@ class ArtifactsTest {
     @BeforeEach
     void start() throws Exception {
         endpoint = new FakeCodePipeline();
-        store = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
-                .build(BlobStoreContext.class);
-        proxy = S3Proxy.builder()
-                .blobStore(store.getBlobStore())
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, FakeCodePipeline.ARTIFACT_ACCESS_KEY_ID,
-                        FakeCodePipeline.ARTIFACT_SECRET_ACCESS_KEY)
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .ignoreUnknownHeaders(true)
-                .build();
-        proxy.start();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!AbstractLifeCycle.STARTED.equals(proxy.getState())) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("S3Proxy did not start: " + proxy.getState());
-            }
-            Thread.sleep(5);
-        }
-        s3 = URI.create("http://127.0.0.1:" + proxy.getPort());
-        blobs().createContainerInLocation(null, BUCKET);
+        s3proxy = new S3ProxyServer(FakeCodePipeline.ARTIFACT_ACCESS_KEY_ID, FakeCodePipeline.ARTIFACT_SECRET_ACCESS_KEY);
+        s3 = s3proxy.endpoint();
+        s3proxy.createBucket(BUCKET);
 
         FakeJob job = FakeJob.of("Build", "Jenkins", "1", Map.of("ProjectName", "app"))
                 .withArtifacts(List.of("SourceOutput", "Notes"), List.of("BuildOutput", "Report"));
@@ -100,8 +79,7 @@ class ArtifactsTest {
     @AfterEach
     void stop() throws Exception {
         endpoint.close();
-        proxy.stop();
-        store.close();
+        s3proxy.close();
         for (Run run : runs) {
             for (String secret : List.of(FakeCodePipeline.ARTIFACT_SECRET_ACCESS_KEY,
                     FakeCodePipeline.ARTIFACT_SESSION_TOKEN)) {
@@ -112,7 +90,7 @@ class ArtifactsTest {
     }
 
     private BlobStore blobs() {
-        return store.getBlobStore();
+        return s3proxy.blobs();
     }
 
     private void putObject(String artifact, byte[] content) {

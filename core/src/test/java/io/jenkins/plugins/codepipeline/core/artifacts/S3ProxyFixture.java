@@ -1,17 +1,12 @@
 package io.jenkins.plugins.codepipeline.core.artifacts;
 
 import io.jenkins.plugins.codepipeline.core.ApacheHttpClientFactory;
-import java.net.URI;
+import io.jenkins.plugins.codepipeline.core.testing.S3ProxyServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
-import org.eclipse.jetty.util.component.AbstractLifeCycle;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -40,31 +35,15 @@ final class S3ProxyFixture implements AutoCloseable {
         }
     }
 
-    private final BlobStoreContext context;
-    private final S3Proxy proxy;
+    private final S3ProxyServer server;
     final ArtifactStoreSettings settings;
     final List<Request> requests = new CopyOnWriteArrayList<>();
     /** Given each request's operation and how many of that operation came before; a non-null answer is thrown. */
     volatile BiFunction<String, Integer, RuntimeException> answer;
 
     S3ProxyFixture() throws Exception {
-        context = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
-                .build(BlobStoreContext.class);
-        proxy = S3Proxy.builder()
-                .blobStore(context.getBlobStore())
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, IDENTITY, SECRET)
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .ignoreUnknownHeaders(true)
-                .build();
-        proxy.start();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!AbstractLifeCycle.STARTED.equals(proxy.getState())) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("S3Proxy did not start: " + proxy.getState());
-            }
-            Thread.sleep(5);
-        }
-        settings = new ArtifactStoreSettings("eu-west-1", URI.create("http://127.0.0.1:" + proxy.getPort()), null);
+        server = new S3ProxyServer(IDENTITY, SECRET);
+        settings = new ArtifactStoreSettings("eu-west-1", server.endpoint(), null);
     }
 
     static AwsSessionCredentials credentials(String token) {
@@ -72,7 +51,7 @@ final class S3ProxyFixture implements AutoCloseable {
     }
 
     void createBucket(String bucket) {
-        context.getBlobStore().createContainerInLocation(null, bucket);
+        server.createBucket(bucket);
     }
 
     /** A client as the transfers build it, with the recording interceptor. */
@@ -105,7 +84,6 @@ final class S3ProxyFixture implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        proxy.stop();
-        context.close();
+        server.close();
     }
 }
