@@ -4,8 +4,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,20 +27,51 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * that creates the object carries server-side encryption aws:kms and, when given, the key id.
  *
  * <p>{@link #close()} completes the upload. On any failure, and on {@link #abort()}, the multipart upload is
- * aborted, so that no parts are left behind in the bucket.
+ * aborted, so that no parts are left behind in the bucket, with one exception: when S3 answers ExpiredToken and the
+ * credentials cannot be renewed, the upload is kept and the failure carries an {@link UploadResumePoint}.
+ *
+ * <p>A stream resumed from a point either goes on after the parts sent ({@link Resume#CONTINUE}: the writer writes
+ * only the rest of the source), or is given the whole source again ({@link Resume#VERIFY}): the bytes of the parts
+ * already sent are checked against their SHA-256 instead of being sent; when one differs, the old upload is aborted
+ * and {@link SourceChangedException} is thrown, so that the caller starts again.
  */
 final class MultipartUploadStream extends OutputStream {
     /** S3's limit on the parts of one upload. */
     static final int MAX_PARTS = 10_000;
 
+    /** How a resumed stream treats the parts already sent. */
+    enum Resume {
+        /** The writer gives the bytes after the parts sent. */
+        CONTINUE,
+        /** The writer gives the whole source again; the parts sent are checked, not sent. */
+        VERIFY
+    }
+
+    /** What the source is, for the resume point. */
+    record Source(boolean zipped, long size, long modified) {
+    }
+
+    /** The source's bytes are not those of the parts already sent: the old upload was aborted; start again. */
+    static final class SourceChangedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SourceChangedException(String message) {
+            super(message);
+        }
+    }
+
     private final S3Client s3;
     private final Transfer transfer;
     private final String contentType;
     private final int partSize;
+    private final Source source;
     private final byte[][] buffers = new byte[2][];
-    private final List<CompletedPart> parts = new ArrayList<>();
+    private final List<UploadResumePoint.Part> parts = new ArrayList<>();
+    /** The parts of the resume point still to check against the bytes written ({@link Resume#VERIFY}). */
+    private final List<UploadResumePoint.Part> toVerify = new ArrayList<>();
+    private int verified;
     private ExecutorService sender;
-    private Future<CompletedPart> pending;
+    private Future<UploadResumePoint.Part> pending;
     private int current;
     private int position;
     private String uploadId;
@@ -44,19 +79,38 @@ final class MultipartUploadStream extends OutputStream {
     private boolean closed;
     private boolean failed;
 
-    MultipartUploadStream(S3Client s3, Transfer transfer, String contentType, int partSize) {
+    MultipartUploadStream(S3Client s3, Transfer transfer, String contentType, int partSize, Source source) {
+        this(s3, transfer, contentType, partSize, source, null, null);
+    }
+
+    /**
+     * @param resumeFrom a point of the same object with {@code partSize}; null for a fresh upload
+     */
+    MultipartUploadStream(S3Client s3, Transfer transfer, String contentType, int partSize, Source source,
+            UploadResumePoint resumeFrom, Resume mode) {
         this.s3 = s3;
         this.transfer = transfer;
         this.contentType = contentType;
         this.partSize = partSize;
+        this.source = source;
         this.buffers[0] = new byte[partSize];
+        if (resumeFrom != null) {
+            uploadId = resumeFrom.uploadId();
+            if (mode == Resume.CONTINUE) {
+                parts.addAll(resumeFrom.parts());
+                bytes = resumeFrom.bytes();
+            } else {
+                toVerify.addAll(resumeFrom.parts());
+            }
+        }
     }
 
+    /** The object's bytes, those of the parts resumed included. */
     long bytes() {
         return bytes;
     }
 
-    /** Parts sent; 0 when the object went in one PutObject. */
+    /** Parts of the object; 0 when it went in one PutObject. */
     int parts() {
         return parts.size();
     }
@@ -73,7 +127,11 @@ final class MultipartUploadStream extends OutputStream {
         }
         while (length > 0) {
             if (position == partSize) {
-                sendFullPart();
+                if (verified < toVerify.size()) {
+                    verifyPart();
+                } else {
+                    sendFullPart();
+                }
             }
             int n = Math.min(length, partSize - position);
             System.arraycopy(data, offset, buffers[current], position, n);
@@ -84,6 +142,22 @@ final class MultipartUploadStream extends OutputStream {
         }
     }
 
+    /** Checks the buffer against the next part already sent, instead of sending it. */
+    private void verifyPart() throws IOException {
+        UploadResumePoint.Part expected = toVerify.get(verified);
+        if (expected.length() != position || !sha256(buffers[current], position).equals(expected.sha256())) {
+            failed = true;
+            closed = true;
+            abortQuietly(null);
+            shutDown();
+            throw new SourceChangedException("part " + expected.number() + " of the interrupted upload of the "
+                    + ArtifactErrorMessages.what(transfer) + " differs from the source now");
+        }
+        parts.add(expected);
+        verified++;
+        position = 0;
+    }
+
     private void sendFullPart() throws IOException {
         try {
             if (uploadId == null) {
@@ -91,6 +165,8 @@ final class MultipartUploadStream extends OutputStream {
                         .bucket(transfer.bucket()).key(transfer.key()).contentType(contentType)
                         .serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(transfer.kmsKeyId)
                         .overrideConfiguration(signing))).uploadId();
+            }
+            if (sender == null) {
                 sender = Executors.newSingleThreadExecutor(task -> {
                     Thread thread = new Thread(task, "codepipeline-artifact-upload");
                     thread.setDaemon(true);
@@ -105,26 +181,41 @@ final class MultipartUploadStream extends OutputStream {
             }
             byte[] full = buffers[current];
             int length = position;
-            pending = sender.submit(() -> uploadPart(partNumber, full, length));
+            String id = uploadId;
+            pending = sender.submit(() -> uploadPart(id, partNumber, full, length));
             current = 1 - current;
             if (buffers[current] == null) {
                 buffers[current] = new byte[partSize];
             }
             position = 0;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            throw failedWith(e);
+        } catch (RuntimeException e) {
             failed = true;
             abortQuietly(e);
             throw e;
         }
     }
 
-    private CompletedPart uploadPart(int partNumber, byte[] data, int length) throws ArtifactTransferException {
+    private UploadResumePoint.Part uploadPart(String id, int partNumber, byte[] data, int length)
+            throws ArtifactTransferException {
+        String sha256 = sha256(data, length);
         UploadPartResponse response = transfer.call("s3:UploadPart", signing -> s3.uploadPart(r -> r
-                .bucket(transfer.bucket()).key(transfer.key()).uploadId(uploadId).partNumber(partNumber)
+                .bucket(transfer.bucket()).key(transfer.key()).uploadId(id).partNumber(partNumber)
                 .contentLength((long) length).overrideConfiguration(signing),
                 RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length,
                         "application/octet-stream")));
-        return CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).build();
+        return new UploadResumePoint.Part(partNumber, response.eTag(), length, sha256);
+    }
+
+    private static String sha256(byte[] data, int length) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(data, 0, length);
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     private void awaitPending() throws IOException {
@@ -156,11 +247,24 @@ final class MultipartUploadStream extends OutputStream {
         if (closed) {
             return;
         }
-        closed = true;
         if (failed) {
+            closed = true;
             shutDown();
             return;
         }
+        if (verified < toVerify.size() && position > 0) {
+            verifyPart(); // the last part sent, shorter than the others
+        }
+        if (verified < toVerify.size()) {
+            UploadResumePoint.Part next = toVerify.get(verified);
+            failed = true;
+            closed = true;
+            abortQuietly(null);
+            shutDown();
+            throw new SourceChangedException("the source of the " + ArtifactErrorMessages.what(transfer) + " now "
+                    + "ends before part " + next.number() + " of its interrupted upload");
+        }
+        closed = true;
         try {
             if (uploadId == null) {
                 byte[] data = buffers[current];
@@ -178,10 +282,14 @@ final class MultipartUploadStream extends OutputStream {
                 sendFullPart();
             }
             awaitPending();
+            List<CompletedPart> completed = parts.stream().map(p -> CompletedPart.builder().partNumber(p.number())
+                    .eTag(p.eTag()).build()).toList();
             transfer.call("s3:CompleteMultipartUpload", signing -> s3.completeMultipartUpload(r -> r
                     .bucket(transfer.bucket()).key(transfer.key()).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(parts)).overrideConfiguration(signing)));
-        } catch (IOException | RuntimeException e) {
+                    .multipartUpload(m -> m.parts(completed)).overrideConfiguration(signing)));
+        } catch (IOException e) {
+            throw failedWith(e);
+        } catch (RuntimeException e) {
             failed = true;
             abortQuietly(e);
             throw e;
@@ -192,9 +300,37 @@ final class MultipartUploadStream extends OutputStream {
         }
     }
 
-    /** Gives up: aborts the multipart upload, if one was started. */
+    /**
+     * Marks the stream failed. ExpiredToken that could not be renewed during a multipart upload keeps the upload and
+     * gives the point where it goes on; anything else aborts it.
+     */
+    private IOException failedWith(IOException e) {
+        failed = true;
+        if (e instanceof ArtifactTransferException t && t.credentialsExpired() && t.resumePoint() == null
+                && uploadId != null) {
+            if (pending != null) {
+                pending.cancel(true);
+                pending = null;
+            }
+            UploadResumePoint point = new UploadResumePoint(transfer.bucket(), transfer.key(), uploadId, partSize,
+                    source.zipped(), source.size(), source.modified(), parts);
+            uploadId = null; // kept: abort() leaves it alone
+            return new ArtifactTransferException(t.getMessage() + " The multipart upload was kept with "
+                    + point.partCount() + " part(s) sent (" + megabytes(point.bytes()) + "): with renewed "
+                    + "credentials it goes on from part " + (point.partCount() + 1) + ".", t.getCause(), true,
+                    point);
+        }
+        abortQuietly(e);
+        return e;
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+
+    /** Gives up: aborts the multipart upload, if one was started (and not kept for a resume). */
     void abort() {
-        if (!closed) {
+        if (!closed || failed) {
             closed = true;
             failed = true;
             abortQuietly(null);
@@ -212,6 +348,11 @@ final class MultipartUploadStream extends OutputStream {
         }
         String id = uploadId;
         uploadId = null;
+        abort(s3, transfer, id, cause);
+    }
+
+    /** Aborts the multipart upload {@code id}; a failure is added to {@code cause} when given, else dropped. */
+    static void abort(S3Client s3, Transfer transfer, String id, Exception cause) {
         try {
             transfer.call("s3:AbortMultipartUpload", signing -> s3.abortMultipartUpload(r -> r
                     .bucket(transfer.bucket()).key(transfer.key()).uploadId(id).overrideConfiguration(signing)));

@@ -72,7 +72,9 @@ final class Transfer {
                         renewalFailed), renewalFailed);
             }
             if (renewed == null) {
-                throw failure(operation, e, false);
+                // no renewal here: the caller may renew (GetJobDetails) and go on, see credentialsExpired()
+                throw new ArtifactTransferException(ArtifactErrorMessages.describe(e, this, operation, false), e,
+                        true, null);
             }
             try {
                 return call.call(signedWith(renewed));

@@ -7,6 +7,7 @@ import io.jenkins.plugins.codepipeline.core.JobResult;
 import io.jenkins.plugins.codepipeline.core.Limits;
 import io.jenkins.plugins.codepipeline.core.LongTextShortener;
 import io.jenkins.plugins.codepipeline.core.SuccessResult;
+import java.util.List;
 
 /**
  * The result a finished build gets when nothing reported its job: decided here, once, for the plugin and the
@@ -48,6 +49,42 @@ public final class AutomaticResults {
                     + "them as successes.");
         }
         return failure(jobId, FailureType.JOB_FAILED, message.toString(), executionId);
+    }
+
+    /**
+     * A ConfigurationError: the build ended well but did not upload the output artifacts {@code missing} that the job
+     * declares, so the next stage would find nothing. Never a success. The names are listed in full while they fit in
+     * CodePipeline's 5000 characters; past that the list ends with how many more there are.
+     *
+     * @param missing   the declared output artifacts nothing uploaded, in the job's order
+     * @param buildName such as {@code folder/app #12}
+     */
+    public static FailureResult missingOutputArtifacts(String jobId, List<String> missing, String buildName,
+            String externalExecutionId) {
+        String build = buildName == null || buildName.isBlank() ? "The Jenkins build" : buildName;
+        List<String> names = missing == null ? List.of() : missing;
+        String head = build + " ended without uploading the output artifact(s) ";
+        String tail = " that the job declares. Upload them with codePipelineOutputArtifacts (Pipeline), the 'Upload "
+                + "AWS CodePipeline output artifacts' post-build action (freestyle), or 'codepipeline-job artifacts "
+                + "put'.";
+        int room = Limits.FAILURE_MESSAGE_MAX - head.length() - tail.length();
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < names.size(); i++) {
+            String next = (i == 0 ? "" : ", ") + names.get(i);
+            String more = i == 0 ? names.size() + " artifacts with long names"
+                    : " and " + (names.size() - i) + " more";
+            boolean last = i == names.size() - 1;
+            if (list.length() + next.length() + (last ? 0 : (" and " + (names.size() - i - 1) + " more").length())
+                    > room) {
+                list.append(more);
+                break;
+            }
+            list.append(next);
+        }
+        if (names.isEmpty()) {
+            list.append("(none named)");
+        }
+        return failure(jobId, FailureType.CONFIGURATION_ERROR, head + list + tail, externalExecutionId);
     }
 
     /** A failure of the given type, its message shortened to the limit; a blank message is replaced by one. */

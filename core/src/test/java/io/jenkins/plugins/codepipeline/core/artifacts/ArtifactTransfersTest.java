@@ -326,7 +326,7 @@ class ArtifactTransfersTest {
     }
 
     @Test
-    void expiredTokenThatCannotBeRenewedFailsAndAborts() throws Exception {
+    void expiredTokenThatCannotBeRenewedFailsAndKeepsTheUploadForAResume() throws Exception {
         Path file = temp.resolve("parts.bin");
         Files.write(file, random(2 * PART_SIZE + 1, 5));
         s3proxy.answer = (operation, before) -> operation.equals("UploadPart")
@@ -336,8 +336,13 @@ class ArtifactTransfersTest {
                 () -> uploader().upload(artifact, file, null, credentials()));
         assertTrue(e.getMessage().contains("expired during the s3:UploadPart of the output artifact 'Expired' (s3://"
                 + BUCKET + "/" + artifact.objectKey() + ")"), e.getMessage());
-        assertEquals(1, s3proxy.requests("AbortMultipartUpload").size());
+        assertTrue(e.credentialsExpired());
+        assertEquals(0, e.resumePoint().partCount());
+        assertEquals(0, s3proxy.requests("AbortMultipartUpload").size(), "kept for the resume (ResumableUploadTest)");
         assertNoSecret(e.getMessage());
+        client.abortMultipartUpload(r -> r.bucket(BUCKET).key(artifact.objectKey())
+                .uploadId(e.resumePoint().uploadId()).overrideConfiguration(o -> o.credentialsProvider(
+                        ArtifactCredentials.provider(S3ProxyFixture.credentials(TOKEN)))));
 
         // renewed, and refused again: one renewal only, then a failure that says so
         s3proxy.requests.clear();
@@ -346,6 +351,9 @@ class ArtifactTransfersTest {
         ArtifactTransferException again = assertThrows(ArtifactTransferException.class,
                 () -> uploader().upload(artifact, file, null, renewable));
         assertTrue(again.getMessage().contains("still refused them as expired"), again.getMessage());
+        assertFalse(again.credentialsExpired(), "the credentials had a renewal");
+        assertNull(again.resumePoint());
+        assertEquals(1, s3proxy.requests("AbortMultipartUpload").size(), "and the upload is aborted");
         assertEquals(1, renewable.renewals());
         assertEquals(2, s3proxy.requests("UploadPart").size());
     }

@@ -89,4 +89,37 @@ class AutomaticResultsTest {
         assertEquals(EXEC, blank.externalExecutionId());
         assertTrue(JobResultValidator.validate(blank).isEmpty());
     }
+
+    @Test
+    void missingOutputArtifactsIsAConfigurationErrorNamingThem() {
+        FailureResult failure = AutomaticResults.missingOutputArtifacts(JOB, java.util.List.of("BuildOutput", "Docs"),
+                "folder/app #12", EXEC);
+        assertEquals(FailureType.CONFIGURATION_ERROR, failure.type());
+        assertEquals(JOB, failure.jobId());
+        assertEquals(EXEC, failure.externalExecutionId());
+        assertEquals("folder/app #12 ended without uploading the output artifact(s) BuildOutput, Docs that the job "
+                + "declares. Upload them with codePipelineOutputArtifacts (Pipeline), the 'Upload AWS CodePipeline "
+                + "output artifacts' post-build action (freestyle), or 'codepipeline-job artifacts put'.",
+                failure.message());
+        assertTrue(JobResultValidator.validate(failure).isEmpty());
+    }
+
+    @Test
+    void manyMissingOutputArtifactsStayWithinTheLimitAndSayHowManyMore() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            names.add("Artifact" + i + "_" + "x".repeat(90));
+        }
+        FailureResult failure = AutomaticResults.missingOutputArtifacts(JOB, names, "app #3", null);
+        assertTrue(failure.message().length() <= 5000, "length " + failure.message().length());
+        assertTrue(failure.message().startsWith("app #3 ended without uploading the output artifact(s) Artifact0_"),
+                failure.message());
+        assertTrue(failure.message().matches("(?s).*, Artifact\\d+_x+ and \\d+ more that the job declares\\. "
+                + "Upload them with codePipelineOutputArtifacts.*'codepipeline-job artifacts put'\\."),
+                failure.message());
+        int listed = failure.message().split("Artifact\\d+_").length - 1;
+        assertTrue(failure.message().contains(" and " + (100 - listed) + " more "), failure.message());
+        assertTrue(listed > 30, "as many names as fit: " + listed);
+        assertTrue(JobResultValidator.validate(failure).isEmpty());
+    }
 }
