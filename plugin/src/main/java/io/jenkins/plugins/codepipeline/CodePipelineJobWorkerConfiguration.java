@@ -15,7 +15,8 @@ import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
 /**
- * Manage Jenkins » System » AWS CodePipeline Job Worker: defaults for every report, and whether the controller's own
+ * Manage Jenkins » System » AWS CodePipeline Job Worker: defaults for every report (and the S3 endpoint of artifact
+ * transfers), and whether the controller's own
  * AWS credentials may be used. {@code unclassified: codePipelineJobWorker:} in Configuration as Code.
  */
 @Extension
@@ -27,6 +28,7 @@ public class CodePipelineJobWorkerConfiguration extends GlobalConfiguration {
     private String defaultRegion;
     private String defaultCredentialsId;
     private String defaultEndpointUrl;
+    private String s3EndpointUrl;
     private boolean allowControllerCredentials;
     private int maxAttempts = ConnectionSettings.DEFAULT_MAX_ATTEMPTS;
     private int timeoutSeconds = (int) ConnectionSettings.DEFAULT_TIMEOUT.toSeconds();
@@ -72,6 +74,20 @@ public class CodePipelineJobWorkerConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setDefaultEndpointUrl(String defaultEndpointUrl) {
         this.defaultEndpointUrl = Util.fixEmptyAndTrim(defaultEndpointUrl);
+        save();
+    }
+
+    /**
+     * The S3 endpoint of artifact transfers when the build's environment names none ({@code AWS_ENDPOINT_URL_S3},
+     * {@code AWS_ENDPOINT_URL}): a VPC endpoint, or an S3-compatible server in tests. Null for the region's S3.
+     */
+    public String getS3EndpointUrl() {
+        return s3EndpointUrl;
+    }
+
+    @DataBoundSetter
+    public void setS3EndpointUrl(String s3EndpointUrl) {
+        this.s3EndpointUrl = Util.fixEmptyAndTrim(s3EndpointUrl);
         save();
     }
 
@@ -148,6 +164,12 @@ public class CodePipelineJobWorkerConfiguration extends GlobalConfiguration {
 
     @POST
     public FormValidation doCheckDefaultEndpointUrl(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return FormHelpers.checkEndpointUrl(value);
+    }
+
+    @POST
+    public FormValidation doCheckS3EndpointUrl(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         return FormHelpers.checkEndpointUrl(value);
     }

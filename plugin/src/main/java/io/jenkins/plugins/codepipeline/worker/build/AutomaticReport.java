@@ -8,15 +8,19 @@ import hudson.model.Result;
 import hudson.model.Run;
 import hudson.security.ACL;
 import hudson.security.ACLContext;
+import io.jenkins.plugins.codepipeline.artifacts.CodePipelineArtifactsAction;
 import io.jenkins.plugins.codepipeline.core.FailureType;
 import io.jenkins.plugins.codepipeline.core.JobResult;
 import io.jenkins.plugins.codepipeline.core.ReportAbortedException;
 import io.jenkins.plugins.codepipeline.core.ReportOutcome;
+import io.jenkins.plugins.codepipeline.core.SuccessResult;
+import io.jenkins.plugins.codepipeline.core.artifacts.ArtifactSelection;
 import io.jenkins.plugins.codepipeline.core.worker.AutomaticResults;
 import io.jenkins.plugins.codepipeline.impl.JobResultSender;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.ref.WeakReference;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -151,7 +155,11 @@ final class AutomaticReport {
         }
     }
 
-    /** The result of a build that reported nothing for its job. */
+    /**
+     * The result of a build that reported nothing for its job: a step failure's reason; else from the build's result,
+     * except that a build that would be a success but did not upload every output artifact the job declares is a
+     * ConfigurationError naming them.
+     */
     static JobResult forBuild(@NonNull Run<?, ?> run, @NonNull CodePipelineJobAction action) {
         String executionId = action.getExternalExecutionId();
         String stepFailure = action.getStepFailure();
@@ -159,8 +167,20 @@ final class AutomaticReport {
             return AutomaticResults.failure(action.getJobId(), FailureType.JOB_FAILED,
                     Messages.AutomaticReport_StepFailed(run.getFullDisplayName(), stepFailure), executionId);
         }
-        return AutomaticResults.forBuild(action.getJobId(), outcome(run.getResult()), run.getFullDisplayName(),
-                url(run), executionId, action.isUnstableAsSuccess());
+        JobResult result = AutomaticResults.forBuild(action.getJobId(), outcome(run.getResult()),
+                run.getFullDisplayName(), url(run), executionId, action.isUnstableAsSuccess());
+        if (result instanceof SuccessResult) {
+            // A success would send the next stage looking for outputs that are not there.
+            List<String> declared = action.getOutputArtifacts().stream().map(CodePipelineJobAction.Artifact::getName)
+                    .toList();
+            List<String> missing = ArtifactSelection.missingOutputs(declared,
+                    CodePipelineArtifactsAction.uploadedOutputs(run, action.getJobId()));
+            if (!missing.isEmpty()) {
+                return AutomaticResults.missingOutputArtifacts(action.getJobId(), missing, run.getFullDisplayName(),
+                        executionId);
+            }
+        }
+        return result;
     }
 
     /** A build that a Jenkins restart ended, or that was lost. */
