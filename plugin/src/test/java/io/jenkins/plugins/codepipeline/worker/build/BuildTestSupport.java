@@ -148,6 +148,15 @@ abstract class BuildTestSupport {
     }
 
     static ReceivedJob job(String continuationToken) {
+        return job(continuationToken, false);
+    }
+
+    /** A job that also declares the output artifact {@value #OUTPUT}: a build that uploads nothing fails it. */
+    static ReceivedJob jobDeclaringOutput() {
+        return job(null, true);
+    }
+
+    static ReceivedJob job(String continuationToken, boolean declaringOutput) {
         String id = UUID.randomUUID().toString();
         S3ArtifactLocation place = S3ArtifactLocation.builder().bucketName("artifact-bucket").objectKey("demo/" + id)
                 .build();
@@ -170,9 +179,9 @@ abstract class BuildTestSupport {
                                 .inputArtifacts(Artifact.builder().name(INPUT).revision(INPUT_REVISION)
                                         .location(ArtifactLocation.builder().type("S3").s3Location(place).build())
                                         .build())
-                                .outputArtifacts(Artifact.builder().name(OUTPUT)
+                                .outputArtifacts(declaringOutput ? List.of(Artifact.builder().name(OUTPUT)
                                         .location(ArtifactLocation.builder().type("S3").s3Location(place).build())
-                                        .build())
+                                        .build()) : List.of())
                                 .artifactCredentials(AWSSessionCredentials.builder()
                                         .accessKeyId(FakeCodePipeline.ARTIFACT_ACCESS_KEY_ID)
                                         .secretAccessKey(FakeCodePipeline.ARTIFACT_SECRET_ACCESS_KEY)

@@ -74,7 +74,6 @@ class JobBuildSchedulerTest extends BuildTestSupport {
         assertEquals("app", env.get("CODEPIPELINE_CONFIG_ProjectName"));
         assertNull(env.get("CODEPIPELINE_CONFIG_" + BuildTestSupport.SECRET_PROPERTY), "a secret property is not set");
         assertEquals(BuildTestSupport.INPUT, env.get(JobEnvironment.INPUT_ARTIFACTS));
-        assertEquals(BuildTestSupport.OUTPUT, env.get(JobEnvironment.OUTPUT_ARTIFACTS));
         assertEquals(BuildTestSupport.INPUT_REVISION, env.get("CODEPIPELINE_INPUT_REVISION_" + BuildTestSupport.INPUT));
         assertNull(env.get(JobEnvironment.CONTINUATION_TOKEN));
         for (String value : env.values()) {
@@ -110,6 +109,23 @@ class JobBuildSchedulerTest extends BuildTestSupport {
         assertTrue(page.contains("codesuite/codepipeline/pipelines/demo/executions/"
                 + job.pipeline().pipelineExecutionId()), page);
         assertTrue(page.contains(result.requestId()), page);
+    }
+
+    @Test
+    void aJobDeclaringAnOutputArtifactNamesItAndFailsWhenTheBuildUploadsNothing() throws Exception {
+        FreeStyleProject project = j.createFreeStyleProject("app");
+        CaptureEnvironmentBuilder capture = new CaptureEnvironmentBuilder();
+        project.getBuildersList().add(capture);
+        ReceivedJob job = BuildTestSupport.jobDeclaringOutput();
+
+        j.assertBuildStatusSuccess(buildUntilSettled(j, project, job));
+
+        assertEquals(BuildTestSupport.OUTPUT, capture.getEnvVars().get(JobEnvironment.OUTPUT_ARTIFACTS));
+        // A success would send the next stage looking for an artifact that is not there.
+        RecordedRequest result = onlyResult(endpoint, job.jobId());
+        assertEquals("PutJobFailureResult", result.operation());
+        assertTrue(result.body().contains("ConfigurationError"), result.body());
+        assertTrue(result.body().contains(BuildTestSupport.OUTPUT), result.body());
     }
 
     @Test
