@@ -7,21 +7,31 @@ its own jobs through the referee's admin API, runs `java -jar codepipeline-job.j
 stdout (the AWS request id the referee recorded), stderr keywords, the job's final state at the referee, the
 recorded request bodies, and that no recorded request of the scenario has findings.
 
+The artifact scenarios also need S3Proxy (--s3-endpoint, --s3-identity, --s3-credential): a real S3 API server that
+checks SigV4 signatures, as the pipeline's artifact store. Their jobs hand out S3Proxy's identity as artifact
+credentials, with a session token of their own; the scenarios put input objects and read output objects back with
+botocore, as the stages around the action would.
+
 Prints `PASS name` or `FAIL name: why` per scenario and closes with `N passed, M failed`; exits 1 when a scenario
-failed. Python 3 standard library only.
+failed. Python 3 standard library, plus botocore for the artifact scenarios.
 """
 import argparse
+import datetime
+import io
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import traceback
 import urllib.error
 import urllib.request
 import uuid
+import zipfile
 
 KEY_ID, SECRET = 'AKIDJENKINSLAB', 'labSecretKey'
 TEMP_KEY_ID, TEMP_SECRET, TOKEN = 'ASIAJENKINSLAB', 'tempSecret', 'theSessionToken'
@@ -189,9 +199,10 @@ def tail(text, n=400):
 
 
 class Context:
-    def __init__(self, referee, cli, workdir, dispatch_timeout=30.0):
+    def __init__(self, referee, cli, workdir, dispatch_timeout=30.0, s3=None):
         self.referee, self.cli, self.workdir = referee, cli, workdir
         self.dispatch_timeout = dispatch_timeout
+        self.s3 = s3  # the artifact store (S3Proxy), or None when not given
 
     def file(self, name, content):
         path = os.path.join(self.workdir, name)
@@ -787,6 +798,7 @@ class Worker:
         self.s, self.ref = s, s.ctx.referee
         self.tag = uuid.uuid4().hex[:8]
         self.secret = f'cfg-secret-{self.tag}'  # the value of the secret property of every job
+        self.more_secrets = ()  # the artifact secret key and session token of the jobs, when they have artifacts
         self.dir = os.path.join(s.ctx.workdir, f'worker-{self.tag}')
         self.envdir = os.path.join(self.dir, 'env')
         os.makedirs(self.envdir)
@@ -808,10 +820,12 @@ class Worker:
             'inputArtifactDetails': {'minimumCount': 0, 'maximumCount': 5},
             'outputArtifactDetails': {'minimumCount': 0, 'maximumCount': 5}})
 
-    def job(self, provider, project, version='1', **extra):
-        job = self.ref.new_job(status='Created', data={
+    def job(self, provider, project, version='1', data=None, **extra):
+        job_data = {
             'actionTypeId': {'category': 'Build', 'owner': 'Custom', 'provider': provider, 'version': version},
-            'actionConfiguration': {'configuration': {'ProjectName': project, 'ApiKey': self.secret}}}, **extra)
+            'actionConfiguration': {'configuration': {'ProjectName': project, 'ApiKey': self.secret}}}
+        job_data.update(data or {})
+        job = self.ref.new_job(status='Created', data=job_data, **extra)
         self.jobs.append(job)
         return job
 
@@ -895,10 +909,10 @@ class Worker:
         for name in os.listdir(self.envdir):
             with open(os.path.join(self.envdir, name), encoding='utf-8') as f:
                 text = f.read()
-            for secret in (self.secret,) + ARTIFACT_SECRETS:
+            for secret in (self.secret,) + ARTIFACT_SECRETS + tuple(self.more_secrets):
                 self.s.check(secret not in text, f'{secret!r} is in the environment of the command of {name}')
         for stream, text in (('stdout', self.s.out), ('stderr', self.s.err)):
-            for secret in (self.secret,) + ARTIFACT_SECRETS:
+            for secret in (self.secret,) + ARTIFACT_SECRETS + tuple(self.more_secrets):
                 self.s.check(secret not in (text or ''), f'{secret!r} is on the worker\'s {stream}')
 
     def results(self, job, operation):
@@ -1166,7 +1180,9 @@ def worker_help(s):
     for text in ('--category', '--provider', '--version', '--query', '--region', '--endpoint-url', '--max-jobs',
                  '--poll-interval', '--once', '--journal', 'CODEPIPELINE_OUTPUT_VARIABLES_FILE',
                  'CODEPIPELINE_OUTPUT_CONTINUATION_TOKEN_FILE', 'CODEPIPELINE_CONTINUATION_TOKEN', 'SIGTERM',
-                 'Exit codes:'):
+                 'Exit codes:', '--artifacts-dir', '--no-artifacts', '--s3-endpoint-url',
+                 'CODEPIPELINE_INPUT_ARTIFACTS_DIR', 'CODEPIPELINE_OUTPUT_ARTIFACTS_DIR',
+                 'CODEPIPELINE_OUTPUT_ARTIFACTS_FILE', 'GetJobDetails', 'ConfigurationError'):
         s.check(text in s.out, f'worker --help does not document {text}')
     s.cli('create-action-type', '--help', endpoint=False)
     s.expect_rc(0)
@@ -1221,6 +1237,528 @@ def create_action_type(s):
     s.expect_status(job, 'Succeeded')
 
 
+# ------------------------------------------------------------------------------------------------ artifacts
+
+class S3:
+    """The artifact store (S3Proxy), written and read with botocore as the stages around the action would."""
+
+    def __init__(self, endpoint, identity, secret):
+        import botocore.config
+        import botocore.session
+        if not identity or not secret:
+            raise SystemExit('--s3-endpoint needs --s3-identity and --s3-credential')
+        self.endpoint, self.identity, self.secret = endpoint.rstrip('/'), identity, secret
+        options = dict(s3={'addressing_style': 'path'}, retries={'max_attempts': 2}, connect_timeout=10,
+                       read_timeout=60)
+        try:  # botocore 1.36+ adds CRC32 checksums by default, which S3Proxy 2.6.0 does not know
+            config = botocore.config.Config(request_checksum_calculation='when_required',
+                                            response_checksum_validation='when_required', **options)
+        except TypeError:  # an older botocore sends none anyway
+            config = botocore.config.Config(**options)
+        self.client = botocore.session.get_session().create_client(
+            's3', region_name='us-east-1', endpoint_url=self.endpoint, aws_access_key_id=identity,
+            aws_secret_access_key=secret, config=config)
+
+    def create_bucket(self, bucket):
+        self.client.create_bucket(Bucket=bucket)
+
+    def put(self, bucket, key, data):
+        self.client.put_object(Bucket=bucket, Key=key, Body=data)
+
+    def get(self, bucket, key):
+        """The object's bytes and its LastModified; (None, None) when there is no such object."""
+        import botocore.exceptions
+        try:
+            got = self.client.get_object(Bucket=bucket, Key=key)
+        except botocore.exceptions.ClientError as e:
+            if e.response.get('Error', {}).get('Code') in ('NoSuchKey', '404', 'NotFound'):
+                return None, None
+            raise
+        return got['Body'].read(), got['LastModified']
+
+    def keys(self, bucket):
+        listed = self.client.list_objects_v2(Bucket=bucket).get('Contents', [])
+        return sorted(o['Key'] for o in listed if not o['Key'].endswith('/'))
+
+
+# The trees the artifacts hold: path -> content (bytes), or None for a directory; a path in EXECUTABLES gets mode
+# 755, any other file 644. Parent directories are not listed: the archives hold no entries for them.
+SOURCE_TREE = {
+    'README.md': b'# app\n',
+    'bin/run.sh': b'#!/bin/sh\necho run\n',
+    'src/main/java/app/App.java': b'package app;\nclass App {}\n',
+    'src/main/resources/': None,  # empty, inside nested folders
+    'empty/': None,
+    'deep/a/b/c/d/e/leaf.txt': 'ü – a leaf\n'.encode(),
+}
+DOCS_TREE = {
+    'docs/index.html': b'<html>docs</html>\n',
+    'docs/img/': None,
+    'tools/gen.sh': b'#!/bin/sh\necho gen\n',
+}
+EXECUTABLES = {'bin/run.sh', 'tools/gen.sh', 'run.sh'}
+
+
+def mode_of(path):
+    return 0o755 if path.rstrip('/') in EXECUTABLES else 0o644
+
+
+def zip_bytes(tree):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w') as z:
+        for path, content in tree.items():
+            info = zipfile.ZipInfo(path, date_time=(2026, 1, 2, 3, 4, 6))
+            info.create_system = 3  # Unix: the mode is in the upper half of external_attr
+            if content is None:
+                info.external_attr = ((stat.S_IFDIR | 0o755) << 16) | 0x10
+                z.writestr(info, b'')
+            else:
+                info.external_attr = (stat.S_IFREG | mode_of(path)) << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(info, content)
+    return buf.getvalue()
+
+
+def tar_gz_bytes(tree):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode='w:gz', format=tarfile.PAX_FORMAT) as t:
+        for path, content in tree.items():
+            info = tarfile.TarInfo(path.rstrip('/'))
+            info.mtime = 1767323046
+            if content is None:
+                info.type, info.mode = tarfile.DIRTYPE, 0o755
+                t.addfile(info)
+            else:
+                info.size, info.mode = len(content), mode_of(path)
+                t.addfile(info, io.BytesIO(content))
+    return buf.getvalue()
+
+
+def write_tree(root, tree):
+    for path, content in tree.items():
+        full = os.path.join(root, path)
+        if content is None:
+            os.makedirs(full, exist_ok=True)
+            continue
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, 'wb') as f:
+            f.write(content)
+        os.chmod(full, mode_of(path))
+    return root
+
+
+def expected_entries(tree):
+    """path -> content or None (directory), every parent directory included, with '/' after directories."""
+    entries = {}
+    for path, content in tree.items():
+        parts = path.rstrip('/').split('/')
+        for i in range(1, len(parts)):
+            entries['/'.join(parts[:i]) + '/'] = None
+        entries[path] = content
+    return entries
+
+
+def tree_on_disk(root):
+    """What a directory holds, as expected_entries gives it, plus the executable files."""
+    entries, executables = {}, set()
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel = os.path.relpath(dirpath, root)
+        for d in dirnames:
+            entries[os.path.normpath(os.path.join(rel, d)) + '/'] = None
+        for name in filenames:
+            full = os.path.join(dirpath, name)
+            path = os.path.normpath(os.path.join(rel, name))
+            with open(full, 'rb') as f:
+                entries[path] = f.read()
+            if os.stat(full).st_mode & 0o111:
+                executables.add(path)
+    return entries, executables
+
+
+def tree_in_zip(data):
+    """What a zip holds, as tree_on_disk gives it (parent directories of entries included)."""
+    entries, executables = {}, set()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for info in z.infolist():
+            mode = info.external_attr >> 16
+            parts = info.filename.rstrip('/').split('/')
+            for i in range(1, len(parts)):
+                entries['/'.join(parts[:i]) + '/'] = None
+            if info.is_dir():
+                entries[info.filename if info.filename.endswith('/') else info.filename + '/'] = None
+                continue
+            entries[info.filename] = z.read(info)
+            if mode & 0o111:
+                executables.add(info.filename)
+    return entries, executables
+
+
+def compare_trees(s, what, got, tree):
+    """got: (entries, executables) of tree_on_disk/tree_in_zip; tree: what it should hold."""
+    entries, executables = got
+    want = expected_entries(tree)
+    s.check(sorted(entries) == sorted(want), f'{what} holds {sorted(entries)}, expected {sorted(want)}')
+    for path, content in want.items():
+        if content is not None and path in entries:
+            s.check(entries[path] == content, f'{what}: {path} holds {entries[path][:60]!r}, expected {content[:60]!r}')
+    want_exec = {p for p in want if p in EXECUTABLES}
+    s.check(executables == want_exec, f'{what}: executable files {sorted(executables)}, expected {sorted(want_exec)}')
+
+
+class Artifacts:
+    """A scenario's artifact store: a bucket of its own in S3Proxy, and the artifact credentials its jobs hand out
+    (S3Proxy's identity and secret, with a session token of the scenario's own)."""
+
+    KMS_KEY = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'
+
+    def __init__(self, s):
+        self.s = s
+        self.s3 = s.ctx.s3
+        if self.s3 is None:
+            raise Failed('no S3Proxy: give conformance.py --s3-endpoint, --s3-identity and --s3-credential')
+        self.tag = uuid.uuid4().hex[:8]
+        self.bucket = f'conformance-{self.tag}'
+        self.s3.create_bucket(self.bucket)
+        self.token = f'artifact-session-token-{self.tag}'
+        self.dir = os.path.join(s.ctx.workdir, f'artifacts-{self.tag}')
+        os.makedirs(self.dir)
+
+    @property
+    def secrets(self):
+        return self.s3.secret, self.token
+
+    def key(self, name):
+        # as CodePipeline names them: <pipeline, cut>/<artifact, cut>/<random>, no suffix
+        return f'referee-pipeli/{name[:10]}/{uuid.uuid4().hex[:7]}'
+
+    def put(self, name, data):
+        key = self.key(name)
+        self.s3.put(self.bucket, key, data)
+        return key
+
+    def artifact(self, name, key, bucket=None, revision=None):
+        artifact = {'name': name, 'location': {'type': 'S3', 's3Location': {'bucketName': bucket or self.bucket,
+                                                                            'objectKey': key}}}
+        if revision:
+            artifact['revision'] = revision
+        return artifact
+
+    def data(self, inputs=(), outputs=(), kms=True):
+        """JobData members: inputs/outputs are (name, key) or (name, key, bucket)."""
+        data = {'inputArtifacts': [self.artifact(*a) for a in inputs],
+                'outputArtifacts': [self.artifact(*a) for a in outputs],
+                'artifactCredentials': {'accessKeyId': self.s3.identity, 'secretAccessKey': self.s3.secret,
+                                        'sessionToken': self.token}}
+        if kms:
+            data['encryptionKey'] = {'id': self.KMS_KEY, 'type': 'KMS'}
+        return data
+
+    def job(self, inputs=(), outputs=(), kms=True):
+        return self.s.ctx.referee.new_job(data=self.data(inputs, outputs, kms))
+
+    def get_cli(self, job, target, *extra):
+        return self.s.cli('artifacts', 'get', '--job-id', job, '--dir', target, '--s3-endpoint-url',
+                          self.s3.endpoint, *extra)
+
+    def expect_only_job_details(self, job, count=1):
+        """The command line asked GetJobDetails (with its own credentials) and reported nothing."""
+        recs = self.s.records(job)
+        seen = [(r['operation'], r['verdict'], r['accessKeyId']) for r in recs]
+        self.s.check(seen == [('GetJobDetails', 'ok', KEY_ID)] * count,
+                     f'recorded requests {seen}, expected {count} GetJobDetails signed by {KEY_ID}')
+
+    def expect_no_secret(self):
+        for stream, text in (('stdout', self.s.out), ('stderr', self.s.err)):
+            for secret in self.secrets:
+                self.s.check(secret not in (text or ''), f'the artifact secret {secret[:12]}… is on {stream}')
+
+    def object(self, key, bucket=None):
+        return self.s3.get(bucket or self.bucket, key)
+
+
+@scenario('artifacts get: two input artifacts, a zip with nested and empty folders and an executable file, '
+          'and a tar.gz')
+def artifacts_get(s):
+    a = Artifacts(s)
+    source = a.put('Source', zip_bytes(SOURCE_TREE))
+    docs = a.put('Docs', tar_gz_bytes(DOCS_TREE))
+    job = a.job(inputs=[('Source', source, None, 'abc123'), ('Docs', docs)])
+    target = os.path.join(a.dir, 'in')
+    a.get_cli(job, target)
+    s.expect_rc(0)
+    s.check(s.out == f'Source={target}/Source\nDocs={target}/Docs\n',
+            f'stdout {s.out!r}, expected a NAME=DIRECTORY line per artifact, in the job\'s order')
+    s.expect_err("input artifact 'Source'", f's3://{a.bucket}/{source}', "input artifact 'Docs'", f's3://{a.bucket}/{docs}')
+    s.check(sorted(os.listdir(target)) == ['Docs', 'Source'], f'{target} holds {sorted(os.listdir(target))}')
+    compare_trees(s, 'the Source directory', tree_on_disk(os.path.join(target, 'Source')), SOURCE_TREE)
+    compare_trees(s, 'the Docs directory', tree_on_disk(os.path.join(target, 'Docs')), DOCS_TREE)
+    a.expect_only_job_details(job)
+    s.expect_status(job, 'InProgress')
+    a.expect_no_secret()
+
+
+@scenario('artifacts get --artifact: only the named one; an unknown name refused with the job\'s inputs listed')
+def artifacts_get_selected(s):
+    a = Artifacts(s)
+    source = a.put('Source', zip_bytes(SOURCE_TREE))
+    docs = a.put('Docs', tar_gz_bytes(DOCS_TREE))
+    job = a.job(inputs=[('Source', source), ('Docs', docs)])
+    target = os.path.join(a.dir, 'in')
+    a.get_cli(job, target, '--artifact', 'Docs')
+    s.expect_rc(0)
+    s.check(s.out == f'Docs={target}/Docs\n', f'stdout {s.out!r}')
+    s.check(os.listdir(target) == ['Docs'], f'{target} holds {os.listdir(target)}')
+    compare_trees(s, 'the Docs directory', tree_on_disk(os.path.join(target, 'Docs')), DOCS_TREE)
+    other = os.path.join(a.dir, 'other')
+    a.get_cli(job, other, '--artifact', 'Sources')
+    s.expect_rc(1)
+    s.expect_no_stdout()
+    s.expect_err("'Sources'", "'Source'", "'Docs'", 'Nothing was downloaded')
+    s.check(not os.path.exists(other) or not os.listdir(other), f'{other} got files though the name was unknown')
+    a.expect_only_job_details(job, 2)
+    s.expect_status(job, 'InProgress')
+    a.expect_no_secret()
+
+
+@scenario('artifacts put: a directory (zipped, modes and empty folders kept) and a single file (as is), '
+          'then got back by the next job and compared')
+def artifacts_put(s):
+    a = Artifacts(s)
+    build_key, report_key = a.key('BuildOutput'), a.key('Report')
+    job = a.job(outputs=[('BuildOutput', build_key), ('Report', report_key)])
+    build = write_tree(os.path.join(a.dir, 'build'), SOURCE_TREE)
+    report_bytes = json.dumps({'tests': 42, 'failed': 0, 'name': 'ü'}).encode()
+    report = os.path.join(a.dir, 'report.json')
+    with open(report, 'wb') as f:
+        f.write(report_bytes)
+    s.cli('artifacts', 'put', '--job-id', job, '--s3-endpoint-url', a.s3.endpoint, f'BuildOutput={build}',
+          f'Report={report}')
+    s.expect_rc(0)
+    s.check(s.out == f'BuildOutput=s3://{a.bucket}/{build_key}\nReport=s3://{a.bucket}/{report_key}\n',
+            f'stdout {s.out!r}, expected a NAME=s3://BUCKET/KEY line per artifact')
+    s.expect_err("output artifact 'BuildOutput'", "output artifact 'Report'")
+    a.expect_only_job_details(job)
+    s.expect_status(job, 'InProgress')
+    a.expect_no_secret()
+    zipped, _ = a.object(build_key)
+    if s.check(zipped is not None, f'no object s3://{a.bucket}/{build_key}'):
+        s.check(zipped[:4] == b'PK\x03\x04', f'the BuildOutput object starts {zipped[:4]!r}, not as a zip')
+        compare_trees(s, 'the BuildOutput zip', tree_in_zip(zipped), SOURCE_TREE)
+    sent, _ = a.object(report_key)
+    s.check(sent == report_bytes, f'the Report object holds {sent!r}, expected the file unchanged')
+    s.check(a.s3.keys(a.bucket) == sorted([build_key, report_key]), f'the bucket holds {a.s3.keys(a.bucket)}')
+    # the next action of the pipeline gets them as its inputs
+    following = a.job(inputs=[('BuildOutput', build_key), ('Report', report_key)])
+    target = os.path.join(a.dir, 'next')
+    a.get_cli(following, target)
+    s.expect_rc(0)
+    compare_trees(s, 'BuildOutput got back', tree_on_disk(os.path.join(target, 'BuildOutput')), SOURCE_TREE)
+    report_dir = os.path.join(target, 'Report')
+    s.check(os.listdir(report_dir) == ['Report'], f'{report_dir} holds {os.listdir(report_dir)}, expected the file '
+                                                  f'named after the artifact')
+    with open(os.path.join(report_dir, 'Report'), 'rb') as f:
+        s.check(f.read() == report_bytes, 'the Report file got back differs from the one uploaded')
+    a.expect_only_job_details(following)
+    a.expect_no_secret()
+
+
+@scenario('artifacts get: a missing input object: exit 1 naming the artifact, bucket and key')
+def artifacts_get_missing(s):
+    a = Artifacts(s)
+    present = a.put('Source', zip_bytes(SOURCE_TREE))
+    missing = a.key('Tests')
+    job = a.job(inputs=[('Source', present), ('Tests', missing)])
+    target = os.path.join(a.dir, 'in')
+    a.get_cli(job, target)
+    s.expect_rc(1)
+    s.expect_err("'Tests'", a.bucket, missing, 'does not exist')
+    s.check(f'Tests={target}' not in s.out, f'stdout names the missing artifact as downloaded: {s.out!r}')
+    a.expect_only_job_details(job)
+    s.expect_status(job, 'InProgress')
+    a.expect_no_secret()
+
+
+# ---- the worker with artifacts
+
+# Run by the worker after RECORDING_COMMAND: lists its inputs, then makes its outputs, BuildOutput through
+# $CODEPIPELINE_OUTPUT_ARTIFACTS_FILE (a directory, relative to the working directory), Docs in its directory
+# under $CODEPIPELINE_OUTPUT_ARTIFACTS_DIR.
+ARTIFACTS_COMMAND = '''
+in="$CODEPIPELINE_INPUT_ARTIFACTS_DIR"
+( cd "$in" && find . | LC_ALL=C sort ) > "$ENVDIR/../$CODEPIPELINE_JOB_ID.inputs"
+[ -x "$in/Source/bin/run.sh" ] && echo "run.sh is executable" >> "$ENVDIR/../$CODEPIPELINE_JOB_ID.inputs"
+out="build-$CODEPIPELINE_JOB_ID"
+mkdir -p "$out/nested/empty"
+cp "$in/Source/README.md" "$out/nested/README.md"
+cp -p "$in/Source/bin/run.sh" "$out/run.sh"
+echo "BuildOutput=$out" >> "$CODEPIPELINE_OUTPUT_ARTIFACTS_FILE"
+cp "$in/Docs/docs/index.html" "$CODEPIPELINE_OUTPUT_ARTIFACTS_DIR/Docs/index.html"
+'''
+BUILD_OUTPUT_TREE = {'nested/README.md': SOURCE_TREE['README.md'], 'nested/empty/': None,
+                     'run.sh': SOURCE_TREE['bin/run.sh']}
+
+
+def artifact_worker(s):
+    w, a = Worker(s), Artifacts(s)
+    w.more_secrets = a.secrets
+    return w, a
+
+
+@scenario('worker with artifacts: the command sees its inputs, its outputs (by file and by directory) are uploaded '
+          'before the success, no artifact secret in its environment')
+def worker_artifacts(s):
+    w, a = artifact_worker(s)
+    p = w.provider('WorkerArt')
+    w.register(p)
+    source = a.put('Source', zip_bytes(SOURCE_TREE))
+    docs = a.put('Docs', tar_gz_bytes(DOCS_TREE))
+    build_key, docs_key = a.key('BuildOutput'), a.key('Docs')
+    job = w.job(p, 'app', data=a.data(inputs=[('Source', source), ('Docs', docs)],
+                                      outputs=[('BuildOutput', build_key), ('Docs', docs_key)]))
+    w.once(p, '--s3-endpoint-url', a.s3.endpoint, command=RECORDING_COMMAND + ARTIFACTS_COMMAND)
+    s.expect_rc(0)
+    w.expect_ran_once(job)
+    s.expect_status(job, 'Succeeded')
+    result = w.accepted_result(job)
+    s.check(result.get('outputVariables') == {'PROJECT': 'app'}, f'result {result}')
+    env = w.environment_of(job)
+    in_dir = env.get('CODEPIPELINE_INPUT_ARTIFACTS_DIR', '')
+    out_dir = env.get('CODEPIPELINE_OUTPUT_ARTIFACTS_DIR', '')
+    s.check(in_dir.endswith('/input') and out_dir.endswith('/output')
+            and os.path.dirname(in_dir) == os.path.dirname(out_dir),
+            f'CODEPIPELINE_INPUT_ARTIFACTS_DIR={in_dir!r}, CODEPIPELINE_OUTPUT_ARTIFACTS_DIR={out_dir!r}')
+    s.check(env.get('CODEPIPELINE_OUTPUT_ARTIFACTS_FILE'), 'no CODEPIPELINE_OUTPUT_ARTIFACTS_FILE')
+    s.check(in_dir and not os.path.exists(os.path.dirname(in_dir)),
+            f'the artifacts directory {os.path.dirname(in_dir)} is still there after the job')
+    listing = os.path.join(w.dir, f'{job}.inputs')
+    if s.check(os.path.exists(listing), 'the command did not list its inputs'):
+        with open(listing, encoding='utf-8') as f:
+            lines = f.read().splitlines()
+        for want in ('./Source/bin/run.sh', './Source/empty', './Source/src/main/resources',
+                     './Source/deep/a/b/c/d/e/leaf.txt', './Docs/docs/index.html', './Docs/docs/img',
+                     'run.sh is executable'):
+            s.check(want in lines, f'the command did not see {want}: {lines}')
+    success = w.results(job, 'PutJobSuccessResult')
+    success_time = datetime.datetime.fromisoformat(success[-1]['time']) if success else None
+    zipped, modified = a.object(build_key)
+    if s.check(zipped is not None, f'BuildOutput was not uploaded to s3://{a.bucket}/{build_key}'):
+        compare_trees(s, 'the BuildOutput zip', tree_in_zip(zipped), BUILD_OUTPUT_TREE)
+        s.check(success_time is None or modified <= success_time,
+                f'BuildOutput was written at {modified}, after the success result ({success_time})')
+    zipped, modified = a.object(docs_key)
+    if s.check(zipped is not None, f'Docs was not uploaded to s3://{a.bucket}/{docs_key}'):
+        compare_trees(s, 'the Docs zip', tree_in_zip(zipped), {'index.html': DOCS_TREE['docs/index.html']})
+    # the worker's log: both uploads, then the report
+    reported = s.err.find(f'Reported success for job {job}')
+    for name in ('BuildOutput', 'Docs'):
+        uploaded = s.err.find(f"output artifact '{name}'")
+        s.check(0 <= uploaded < reported, f'the log does not show the upload of {name} before the success report: '
+                                          f'{tail(s.err, 1500)}')
+    details = [(r['operation'], r['verdict'], r['accessKeyId']) for r in s.records(job)
+               if r['operation'] == 'GetJobDetails']
+    s.check(details and all(d == ('GetJobDetails', 'ok', KEY_ID) for d in details),
+            f'GetJobDetails requests {details}, expected them signed by the worker\'s {KEY_ID}')
+    w.expect_no_secret_leaked()
+
+
+@scenario('worker with artifacts: a declared output the command did not produce: ConfigurationError naming it')
+def worker_artifacts_missing_output(s):
+    w, a = artifact_worker(s)
+    p = w.provider('WorkerMiss')
+    w.register(p)
+    build_key, docs_key = a.key('BuildOutput'), a.key('Docs')
+    job = w.job(p, 'app', data=a.data(outputs=[('BuildOutput', build_key), ('Docs', docs_key)]))
+    # Docs only; BuildOutput's directory stays empty. The S3 endpoint from the environment this time.
+    command = RECORDING_COMMAND + 'echo doc > "$CODEPIPELINE_OUTPUT_ARTIFACTS_DIR/Docs/index.html"\n'
+    s.cli(*w.args(p, '--once', command=command), endpoint=False,
+          env=dict(w.env('once'), AWS_ENDPOINT_URL_S3=a.s3.endpoint))
+    s.expect_rc(0)
+    w.expect_ran_once(job)
+    s.expect_status(job, 'Failed')
+    details = w.accepted_result(job).get('failureDetails', {})
+    message = details.get('message', '')
+    s.check(details.get('type') == 'ConfigurationError', f'failure type {details.get("type")}')
+    s.check('BuildOutput' in message and 'CODEPIPELINE_OUTPUT_ARTIFACTS' in message,
+            f'the message does not name BuildOutput and say how to give it: {message!r}')
+    s.check('Docs' not in message, f'the message names Docs, which the command produced: {message!r}')
+    s.check(not w.results(job, 'PutJobSuccessResult'), 'a success was sent')
+    s.check(a.s3.keys(a.bucket) == [], f'objects were uploaded though the job failed: {a.s3.keys(a.bucket)}')
+    w.expect_no_secret_leaked()
+
+
+@scenario('worker with artifacts: a missing input object: the command does not run, JobFailed names artifact, '
+          'bucket and key')
+def worker_artifacts_missing_input(s):
+    w, a = artifact_worker(s)
+    p = w.provider('WorkerNoIn')
+    w.register(p)
+    source = a.put('Source', zip_bytes(SOURCE_TREE))
+    missing = a.key('Tests')
+    job = w.job(p, 'app', data=a.data(inputs=[('Source', source), ('Tests', missing)],
+                                      outputs=[('BuildOutput', a.key('BuildOutput'))]))
+    w.once(p, '--s3-endpoint-url', a.s3.endpoint)
+    s.expect_rc(0)
+    s.check(w.ran().get(job) is None, 'the command ran though an input artifact could not be downloaded')
+    s.expect_status(job, 'Failed')
+    details = w.accepted_result(job).get('failureDetails', {})
+    message = details.get('message', '')
+    s.check(details.get('type') == 'JobFailed', f'failure type {details.get("type")}')
+    for text in ("'Tests'", a.bucket, missing):
+        s.check(text in message, f'the failure message lacks {text}: {message!r}')
+    s.check(not w.results(job, 'PutJobSuccessResult'), 'a success was sent')
+    s.check(a.s3.keys(a.bucket) == [source], f'the bucket holds {a.s3.keys(a.bucket)}')
+    s.expect_err(f'Reported failure for job {job}')
+    # no command ran, so there is no environment dump: check the worker's output only
+    for stream, text in (('stdout', s.out), ('stderr', s.err)):
+        for secret in a.secrets + (w.secret,):
+            s.check(secret not in text, f'a secret is on the worker\'s {stream}')
+
+
+@scenario('worker with artifacts: an upload that fails is reported as JobFailed with its message, never success')
+def worker_artifacts_upload_fails(s):
+    w, a = artifact_worker(s)
+    p = w.provider('WorkerUpFail')
+    w.register(p)
+    bucket = f'conformance-nosuchbucket-{a.tag}'
+    key = a.key('BuildOutput')
+    job = w.job(p, 'app', data=a.data(outputs=[('BuildOutput', key, bucket)]))
+    command = RECORDING_COMMAND + 'echo built > "$CODEPIPELINE_OUTPUT_ARTIFACTS_DIR/BuildOutput/app.txt"\n'
+    w.once(p, '--s3-endpoint-url', a.s3.endpoint, command=command)
+    s.expect_rc(0)
+    w.expect_ran_once(job)
+    s.expect_status(job, 'Failed')
+    details = w.accepted_result(job).get('failureDetails', {})
+    message = details.get('message', '')
+    s.check(details.get('type') == 'JobFailed', f'failure type {details.get("type")}')
+    for text in ("'BuildOutput'", bucket, 'does not exist'):
+        s.check(text in message, f'the failure message lacks {text}: {message!r}')
+    s.check(not w.results(job, 'PutJobSuccessResult'), 'a success was sent')
+    w.expect_no_secret_leaked()
+
+
+@scenario('worker --no-artifacts: nothing downloaded or uploaded, no GetJobDetails, the command reports as usual')
+def worker_no_artifacts(s):
+    w, a = artifact_worker(s)
+    p = w.provider('WorkerNoArt')
+    w.register(p)
+    # neither object exists: with artifacts, the job would fail
+    job = w.job(p, 'app', data=a.data(inputs=[('Source', a.key('Source'))],
+                                      outputs=[('BuildOutput', a.key('BuildOutput'))]))
+    w.once(p, '--no-artifacts')
+    s.expect_rc(0)
+    w.expect_ran_once(job)
+    s.expect_status(job, 'Succeeded')
+    env = w.environment_of(job)
+    for name in ('CODEPIPELINE_INPUT_ARTIFACTS_DIR', 'CODEPIPELINE_OUTPUT_ARTIFACTS_DIR',
+                 'CODEPIPELINE_OUTPUT_ARTIFACTS_FILE'):
+        s.check(name not in env, f'{name} is in the environment with --no-artifacts')
+    s.check(env.get('CODEPIPELINE_INPUT_ARTIFACTS') == 'Source' and env.get('CODEPIPELINE_OUTPUT_ARTIFACTS')
+            == 'BuildOutput', 'the artifact names are not in the environment')
+    s.check(not w.results(job, 'GetJobDetails'), 'GetJobDetails was called with --no-artifacts')
+    s.check(a.s3.keys(a.bucket) == [], f'the bucket holds {a.s3.keys(a.bucket)}')
+    w.expect_no_secret_leaked()
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--base-url', required=True, help='the referee, http://127.0.0.1:PORT')
@@ -1229,13 +1767,20 @@ def main():
     p.add_argument('--only', help='run only scenarios whose name contains this text')
     p.add_argument('--dispatch-timeout', type=float, default=30.0,
                    help="the referee's --dispatch-timeout in seconds (the late-acknowledge scenario waits longer)")
+    p.add_argument('--s3-endpoint', help='S3Proxy, http://127.0.0.1:PORT (the artifact scenarios fail without it)')
+    p.add_argument('--s3-identity', help="S3Proxy's identity (s3proxy.identity)")
+    p.add_argument('--s3-credential', help="S3Proxy's credential (s3proxy.credential)")
     a = p.parse_args()
+    # the referee and S3Proxy are on loopback: never through a proxy from the environment (botocore reads it)
+    os.environ['NO_PROXY'] = ','.join(filter(None, ('127.0.0.1,localhost', os.environ.get('NO_PROXY'))))
+    os.environ['no_proxy'] = os.environ['NO_PROXY']
     referee = Referee(a.base_url)
+    s3 = S3(a.s3_endpoint, a.s3_identity, a.s3_credential) if a.s3_endpoint else None
     passed = failed = 0
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix='conformance-') as workdir:
         ctx = Context(referee, Cli(os.path.abspath(a.jar), a.base_url, a.java, workdir), workdir,
-                      a.dispatch_timeout)
+                      a.dispatch_timeout, s3)
         for name, fn in SCENARIOS:
             if a.only and a.only not in name:
                 continue

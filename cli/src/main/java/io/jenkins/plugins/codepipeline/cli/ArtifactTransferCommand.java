@@ -6,19 +6,15 @@ import io.jenkins.plugins.codepipeline.core.CodePipelineClientCache;
 import io.jenkins.plugins.codepipeline.core.ConnectionSettings;
 import io.jenkins.plugins.codepipeline.core.Limits;
 import io.jenkins.plugins.codepipeline.core.SettingSources;
-import io.jenkins.plugins.codepipeline.core.artifacts.ArtifactCredentials;
-import io.jenkins.plugins.codepipeline.core.artifacts.ArtifactS3Clients;
 import io.jenkins.plugins.codepipeline.core.artifacts.ArtifactStoreSettings;
+import io.jenkins.plugins.codepipeline.core.artifacts.JobDetailsException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * What {@code artifacts get} and {@code artifacts put} share: the job id, CodePipeline's and S3's endpoints, and
@@ -26,8 +22,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  * job's artifact credentials (exit 1 when anything is refused or fails).
  */
 abstract class ArtifactTransferCommand implements Callable<Integer> {
-    static final String[] S3_ENDPOINT_VARIABLES = {"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"};
-
     final CliEnvironment env;
 
     @Spec
@@ -61,8 +55,7 @@ abstract class ArtifactTransferCommand implements Callable<Integer> {
     abstract void checkArguments() throws LocalProblem;
 
     /** The transfers, once the job's details are known; gives the exit code. */
-    abstract int transfer(ArtifactJob job, S3Client s3, ArtifactStoreSettings store, ArtifactCredentials credentials,
-            PrintWriter out, PrintWriter err);
+    abstract int transfer(ArtifactTransfers job, PrintWriter out, PrintWriter err);
 
     @Override
     public final Integer call() {
@@ -76,7 +69,7 @@ abstract class ArtifactTransferCommand implements Callable<Integer> {
         try {
             id = jobId();
             settings = connection.settings(env);
-            store = storeSettings(settings);
+            store = ArtifactTransfers.storeSettings(s3EndpointUrl, env.variables(), settings);
             checkArguments();
         } catch (LocalProblem e) {
             err.println(action() + " not started: " + e.getMessage());
@@ -86,23 +79,25 @@ abstract class ArtifactTransferCommand implements Callable<Integer> {
         try (CodePipelineClientCache clients = new CodePipelineClientCache(new ApacheHttpClientFactory());
                 CodePipelineClientCache.Lease lease = clients.acquire(settings)) {
             provider = env.credentials().get();
-            AwsCredentials caller;
             try {
-                caller = provider.resolveCredentials();
+                provider.resolveCredentials();
             } catch (RuntimeException e) {
                 err.println("Could not get AWS credentials: " + AwsErrorMessages.rootMessage(e) + ". Nothing was "
                         + "transferred; check the credentials.");
                 return ExitCodes.NOT_DELIVERED;
             }
-            ArtifactJob job;
+            ArtifactTransfers job;
             try {
-                job = ArtifactJob.fetch(lease, settings, id, caller, err);
-            } catch (ArtifactJob.DetailsException e) {
+                job = ArtifactTransfers.start(lease.client(), settings, id, provider, store, line -> {
+                    err.println(line);
+                    err.flush();
+                });
+            } catch (JobDetailsException e) {
                 err.println(e.getMessage() + " Nothing was transferred.");
                 return ExitCodes.NOT_DELIVERED;
             }
-            try (S3Client s3 = ArtifactS3Clients.build(store, new ApacheHttpClientFactory())) {
-                return transfer(job, s3, store, job.credentials(lease, settings, caller, err), out, err);
+            try (job) {
+                return transfer(job, out, err);
             }
         } finally {
             CliEnvironment.close(provider);
@@ -120,27 +115,5 @@ abstract class ArtifactTransferCommand implements Callable<Integer> {
                     + ") is not a lower-case UUID such as 0a1b2c3d-1111-2222-3333-444455556666");
         }
         return setting.value();
-    }
-
-    private ArtifactStoreSettings storeSettings(ConnectionSettings settings) throws LocalProblem {
-        String url = s3EndpointUrl;
-        String source = "--s3-endpoint-url";
-        if (url == null || url.isBlank()) {
-            url = null;
-            for (String variable : S3_ENDPOINT_VARIABLES) {
-                String value = env.variables().get(variable);
-                if (value != null && !value.isBlank()) {
-                    url = value;
-                    source = "the environment variable " + variable;
-                    break;
-                }
-            }
-        }
-        try {
-            URI endpoint = ConnectionSettings.parseEndpoint(url);
-            return new ArtifactStoreSettings(settings.region(), endpoint, settings.http());
-        } catch (IllegalArgumentException e) {
-            throw new LocalProblem("S3 " + e.getMessage() + " (from " + source + ")");
-        }
     }
 }

@@ -1,21 +1,18 @@
 package io.jenkins.plugins.codepipeline.cli;
 
-import io.jenkins.plugins.codepipeline.core.artifacts.ArtifactCredentials;
-import io.jenkins.plugins.codepipeline.core.artifacts.ArtifactDownloader;
-import io.jenkins.plugins.codepipeline.core.artifacts.ArtifactStoreSettings;
+import io.jenkins.plugins.codepipeline.core.artifacts.ArtifactSelection;
 import io.jenkins.plugins.codepipeline.core.artifacts.ArtifactTransferException;
 import io.jenkins.plugins.codepipeline.core.worker.JobArtifact;
 import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.services.s3.S3Client;
 
 @Command(name = "get", sortOptions = false, showDefaultValues = true,
         header = "Download a job's input artifacts into DIR/<ArtifactName>/.",
@@ -68,54 +65,42 @@ final class ArtifactsGetCommand extends ArtifactTransferCommand {
         } catch (InvalidPathException e) {
             throw new LocalProblem("--dir '" + directory + "' is not a valid path: " + e.getReason());
         }
+        Set<String> seen = new HashSet<>();
         for (String name : artifacts) {
             ArtifactNames.check(name, "--artifact");
+            if (!seen.add(name)) {
+                throw new LocalProblem("--artifact " + name + " is given twice; name each artifact once");
+            }
         }
     }
 
     @Override
-    int transfer(ArtifactJob job, S3Client s3, ArtifactStoreSettings store, ArtifactCredentials credentials,
-            PrintWriter out, PrintWriter err) {
-        List<JobArtifact> selected = new ArrayList<>();
-        if (artifacts.isEmpty()) {
-            selected.addAll(job.inputs);
-        } else {
-            Set<String> unknown = new LinkedHashSet<>();
-            for (String name : new LinkedHashSet<>(artifacts)) {
-                job.inputs.stream().filter(a -> name.equals(a.name())).findFirst()
-                        .ifPresentOrElse(selected::add, () -> unknown.add(name));
+    int transfer(ArtifactTransfers job, PrintWriter out, PrintWriter err) {
+        String jobId = job.details().jobId();
+        List<JobArtifact> selected;
+        try {
+            selected = ArtifactSelection.inputs(job.details().inputs(), artifacts);
+            for (JobArtifact artifact : selected) {
+                // the name becomes a directory: CodePipeline's names are safe ones, anything else is refused
+                ArtifactNames.check(artifact.name(), "the job's input artifact name");
             }
-            if (!unknown.isEmpty()) {
-                err.println("Download refused: job " + job.jobId + " has no input artifact " + String.join(", ",
-                        unknown) + "; its input artifacts are " + describe(ArtifactJob.names(job.inputs))
-                        + ". Nothing was downloaded.");
-                return ExitCodes.NOT_DELIVERED;
-            }
+        } catch (IllegalArgumentException | LocalProblem e) {
+            err.println("Download refused for job " + jobId + ": " + e.getMessage() + " Nothing was downloaded.");
+            return ExitCodes.NOT_DELIVERED;
         }
         if (selected.isEmpty()) {
-            err.println("Job " + job.jobId + " has no input artifacts; nothing to download.");
+            err.println("Job " + jobId + " has no input artifacts; nothing to download.");
             return ExitCodes.DELIVERED;
         }
-        for (JobArtifact artifact : selected) {
-            try {
-                ArtifactNames.check(artifact.name(), "the job's input artifact name");
-            } catch (LocalProblem e) {
-                err.println("Download refused: " + e.getMessage() + ". Nothing was downloaded.");
-                return ExitCodes.NOT_DELIVERED;
-            }
-        }
-        ArtifactDownloader downloader = new ArtifactDownloader(s3, store);
         int done = 0;
         for (JobArtifact artifact : selected) {
             Path into = target.resolve(artifact.name());
             try {
-                ArtifactDownloader.Result result = downloader.download(artifact, into, credentials);
+                String line = job.download(artifact, into);
                 out.println(artifact.name() + "=" + into);
                 out.flush();
-                err.println("Downloaded input artifact '" + artifact.name() + "' (s3://" + artifact.bucket() + "/"
-                        + artifact.objectKey() + ", " + result.format() + ", " + result.objectBytes() + " bytes) into "
-                        + into + ": " + result.files() + " file(s), " + result.directories() + " director(ies), "
-                        + result.links() + " link(s)");
+                err.println(line);
+                err.flush();
                 done++;
             } catch (ArtifactTransferException e) {
                 err.println(e.getMessage());
@@ -125,9 +110,5 @@ final class ArtifactsGetCommand extends ArtifactTransferCommand {
             }
         }
         return ExitCodes.DELIVERED;
-    }
-
-    static String describe(List<String> names) {
-        return names.isEmpty() ? "none" : String.join(", ", names);
     }
 }

@@ -1,9 +1,7 @@
 package io.jenkins.plugins.codepipeline.cli;
 
-import io.jenkins.plugins.codepipeline.core.artifacts.ArtifactCredentials;
-import io.jenkins.plugins.codepipeline.core.artifacts.ArtifactStoreSettings;
+import io.jenkins.plugins.codepipeline.core.artifacts.ArtifactSelection;
 import io.jenkins.plugins.codepipeline.core.artifacts.ArtifactTransferException;
-import io.jenkins.plugins.codepipeline.core.artifacts.ArtifactUploader;
 import io.jenkins.plugins.codepipeline.core.worker.JobArtifact;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -16,7 +14,6 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Parameters;
-import software.amazon.awssdk.services.s3.S3Client;
 
 @Command(name = "put", sortOptions = false, showDefaultValues = true,
         header = "Upload a job's output artifacts, each from a directory (zipped) or a file (as is).",
@@ -88,47 +85,34 @@ final class ArtifactsPutCommand extends ArtifactTransferCommand {
     }
 
     @Override
-    int transfer(ArtifactJob job, S3Client s3, ArtifactStoreSettings store, ArtifactCredentials credentials,
-            PrintWriter out, PrintWriter err) {
-        List<String> declared = ArtifactJob.names(job.outputs);
-        List<String> missing = declared.stream().filter(n -> !sources.containsKey(n)).toList();
-        List<String> unknown = sources.keySet().stream().filter(n -> !declared.contains(n)).toList();
-        if (!missing.isEmpty() || !unknown.isEmpty()) {
-            StringBuilder message = new StringBuilder("Upload refused: nothing was uploaded. Job ").append(job.jobId)
-                    .append(" declares the output artifact(s) ").append(ArtifactsGetCommand.describe(declared))
-                    .append('.');
-            if (!missing.isEmpty()) {
-                message.append(" Missing: ").append(String.join(", ", missing))
-                        .append(" (give each as NAME=PATH).");
-            }
-            if (!unknown.isEmpty()) {
-                message.append(" Not an output artifact of the job: ").append(String.join(", ", unknown)).append('.');
-            }
-            err.println(message);
+    int transfer(ArtifactTransfers job, PrintWriter out, PrintWriter err) {
+        String jobId = job.details().jobId();
+        List<Map.Entry<String, String>> given = new ArrayList<>();
+        sources.forEach((name, path) -> given.add(Map.entry(name, path.toString())));
+        List<Map.Entry<JobArtifact, String>> selected;
+        try {
+            selected = ArtifactSelection.outputs(job.details().outputs(), given);
+        } catch (IllegalArgumentException e) {
+            err.println("Upload refused for job " + jobId + ": " + e.getMessage() + " Nothing was uploaded.");
             return ExitCodes.NOT_DELIVERED;
         }
-        if (declared.isEmpty()) {
-            err.println("Job " + job.jobId + " has no output artifacts; nothing to upload.");
+        if (selected.isEmpty()) {
+            err.println("Job " + jobId + " has no output artifacts; nothing to upload.");
             return ExitCodes.DELIVERED;
         }
-        ArtifactUploader uploader = new ArtifactUploader(s3, store);
         int done = 0;
-        for (JobArtifact artifact : job.outputs) {
-            Path source = sources.get(artifact.name());
+        for (Map.Entry<JobArtifact, String> output : selected) {
+            JobArtifact artifact = output.getKey();
             try {
-                ArtifactUploader.Result result = uploader.upload(artifact, source, job.kmsKeyId, credentials);
-                String location = "s3://" + artifact.bucket() + "/" + artifact.objectKey();
-                out.println(artifact.name() + "=" + location);
+                String line = job.upload(artifact, sources.get(artifact.name()));
+                out.println(artifact.name() + "=" + ArtifactTransfers.location(artifact));
                 out.flush();
-                err.println("Uploaded output artifact '" + artifact.name() + "' from " + source + " to " + location
-                        + " (" + result.format() + ", " + result.bytes() + " bytes in " + result.parts()
-                        + " part(s), " + result.files() + " file(s), SSE-KMS "
-                        + (job.kmsKeyId == null ? "with the bucket's default key" : "with key " + job.kmsKeyId)
-                        + ")");
+                err.println(line);
+                err.flush();
                 done++;
             } catch (ArtifactTransferException e) {
                 err.println(e.getMessage());
-                err.println("Uploaded " + done + " of " + declared.size() + " output artifact(s); stopped at '"
+                err.println("Uploaded " + done + " of " + selected.size() + " output artifact(s); stopped at '"
                         + artifact.name() + "'. Do not report the job as succeeded.");
                 return ExitCodes.NOT_DELIVERED;
             }

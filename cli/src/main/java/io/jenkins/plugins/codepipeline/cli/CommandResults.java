@@ -91,6 +91,24 @@ final class CommandResults {
                 .externalExecutionId(runId).build();
     }
 
+    /** A JobFailed failure for a command that was not run because its input artifacts could not be downloaded. */
+    static FailureResult inputsNotDownloaded(String jobId, String runId, String commandName, String reason) {
+        return FailureResult.builder().jobId(jobId).type(FailureType.JOB_FAILED)
+                .message(message("The worker did not run " + commandName + " (run " + runId + ") because the job's "
+                        + "input artifacts could not be downloaded: " + reason, null))
+                .externalExecutionId(runId).build();
+    }
+
+    /**
+     * A failure for a command that exited 0 but whose output artifacts are missing (ConfigurationError) or could not
+     * be uploaded (JobFailed).
+     */
+    static FailureResult outputsNotUploaded(String jobId, String runId, FailureType type, String reason) {
+        return FailureResult.builder().jobId(jobId).type(type)
+                .message(message(reason + " (run " + runId + ")", null))
+                .externalExecutionId(runId).build();
+    }
+
     /** {@code head}, then the end of the output, within CodePipeline's 5000 code points. */
     static String message(String head, OutputTail output) {
         int max = Limits.FAILURE_MESSAGE_MAX;

@@ -37,14 +37,34 @@ final class JobRun {
         worker.log().info("Job " + jobId + ": started " + name + " (run " + runId + ") for "
                 + job.pipeline().describe() + (job.isFollowUp() ? ", a follow-up job" : ""));
         Path dir = null;
-        JobResult result;
+        JobResult result = null;
+        WorkerArtifacts artifacts = null;
         try {
             dir = createPrivateTempDirectory();
             Path variables = Files.createFile(dir.resolve("output-variables"));
             Path token = Files.createFile(dir.resolve("continuation-token"));
-            result = runCommand(name, variables, token);
+            Worker.Artifacts options = worker.config().artifacts();
+            if (options.enabled()) {
+                artifacts = WorkerArtifacts.prepare(worker, job, options.dir() != null ? options.dir()
+                        : dir.resolve("artifacts"), dir.resolve("output-artifacts"));
+                String failed = artifacts.downloadInputs();
+                if (failed != null) {
+                    worker.log().warning("Job " + jobId + ": " + failed);
+                    result = CommandResults.inputsNotDownloaded(jobId, runId, name, failed);
+                    worker.log().info("Job " + jobId + ": " + name + " was not run; reporting " + describe(result));
+                }
+            }
+            if (result == null) {
+                result = runCommand(name, variables, token, artifacts);
+            }
         } catch (IOException e) {
             result = CommandResults.notStarted(jobId, runId, name, "no temporary files for it: " + e);
+        } catch (LocalProblem e) {
+            result = CommandResults.notStarted(jobId, runId, name, e.getMessage());
+        } finally {
+            if (artifacts != null) {
+                artifacts.close();
+            }
         }
         try {
             worker.markReporting(jobId);
@@ -57,7 +77,7 @@ final class JobRun {
         }
     }
 
-    private JobResult runCommand(String name, Path variables, Path token) {
+    private JobResult runCommand(String name, Path variables, Path token, WorkerArtifacts artifacts) {
         String jobId = job.jobId();
         // stderr into stdout: one pipe keeps the lines in the order the command wrote them, so the failure
         // message ends with what the command printed last, whichever stream it used
@@ -71,6 +91,9 @@ final class JobRun {
         environment.put(CommandResults.OUTPUT_VARIABLES_FILE, variables.toString());
         environment.put(CommandResults.OUTPUT_CONTINUATION_TOKEN_FILE, token.toString());
         environment.put(CommandResults.EXTERNAL_EXECUTION_ID, runId);
+        if (artifacts != null) {
+            environment.putAll(artifacts.environment());
+        }
 
         long started = System.nanoTime();
         Process process;
@@ -93,6 +116,14 @@ final class JobRun {
         join(output);
         JobResult result = CommandResults.of(new CommandResults.Finished(jobId, runId, name, exitCode, took, tail,
                 variables, token));
+        if (result instanceof SuccessResult success && artifacts != null) {
+            // the outputs are in S3 before the success is reported, or the job fails
+            WorkerArtifacts.Problem problem = artifacts.uploadOutputs(name, success.continuationToken() == null);
+            if (problem != null) {
+                worker.log().warning("Job " + jobId + ": " + problem.message());
+                result = CommandResults.outputsNotUploaded(jobId, runId, problem.type(), problem.message());
+            }
+        }
         worker.log().info("Job " + jobId + ": " + name + " exited " + (exitCode == 0 ? "0" : "with code " + exitCode)
                 + " after " + CommandResults.seconds(took) + "; reporting " + describe(result));
         return result;

@@ -12,6 +12,7 @@ import io.jenkins.plugins.codepipeline.core.ReportAbortedException;
 import io.jenkins.plugins.codepipeline.core.ReportListener;
 import io.jenkins.plugins.codepipeline.core.ReportOutcome;
 import io.jenkins.plugins.codepipeline.core.SuccessResult;
+import io.jenkins.plugins.codepipeline.core.artifacts.ArtifactStoreSettings;
 import io.jenkins.plugins.codepipeline.core.worker.ActionTypeCatalog;
 import io.jenkins.plugins.codepipeline.core.worker.ActionTypeId;
 import io.jenkins.plugins.codepipeline.core.worker.JobJournal;
@@ -54,7 +55,17 @@ final class Worker {
     static final String CREDENTIALS_KEY = "default-chain";
 
     record Config(ActionTypeId actionType, JobQuery query, ConnectionSettings settings, int maxJobs,
-            Duration pollInterval, boolean once, Path journal, List<String> command) {
+            Duration pollInterval, boolean once, Path journal, List<String> command, Artifacts artifacts) {
+    }
+
+    /**
+     * The job's artifacts around the command.
+     *
+     * @param enabled whether inputs are downloaded and outputs uploaded (false: --no-artifacts)
+     * @param dir     --artifacts-dir; null for a fresh directory per job, deleted after the job
+     * @param store   where S3 is reached
+     */
+    record Artifacts(boolean enabled, Path dir, ArtifactStoreSettings store) {
     }
 
     private final Config config;
@@ -79,6 +90,7 @@ final class Worker {
 
     private JobJournal journal;
     private JobResultReporter reporter;
+    private CodePipelineClientCache clients;
     private AwsCredentialsProvider credentials;
     private ExecutorService commandThreads;
 
@@ -118,6 +130,7 @@ final class Worker {
             commandThreads = Executors.newCachedThreadPool(daemonThreads("codepipeline-job-command"));
             ExecutorService pollThread = Executors.newSingleThreadExecutor(daemonThreads("codepipeline-job-poll"));
             try (CodePipelineClientCache clients = new CodePipelineClientCache(new ApacheHttpClientFactory())) {
+                this.clients = clients;
                 reporter = new JobResultReporter(clients);
                 hook = new Thread(this::stopOnSignal, "codepipeline-job-worker-stop");
                 Runtime.getRuntime().addShutdownHook(hook);
@@ -129,8 +142,10 @@ final class Worker {
                 log.info("Worker " + workerId + " polls for " + subscriber.key.describe()
                         + (config.settings().endpoint() == null ? "" : " at " + config.settings().endpoint())
                         + (config.once() ? ", once" : ", every " + config.pollInterval().toSeconds() + " s")
-                        + ", at most " + config.maxJobs() + " command(s) at once: " + String.join(" ",
-                        config.command()));
+                        + ", at most " + config.maxJobs() + " command(s) at once"
+                        + (config.artifacts().enabled() ? ", artifacts through " + config.artifacts().store()
+                                .endpointDescription() : ", no artifacts (--no-artifacts)") + ": "
+                        + String.join(" ", config.command()));
                 try {
                     loop(cycle, subscriber, pollThread);
                 } catch (InterruptedException e) {
@@ -369,6 +384,16 @@ final class Worker {
 
     Clock clock() {
         return clock;
+    }
+
+    /** CodePipeline's clients, for GetJobDetails. */
+    CodePipelineClientCache clients() {
+        return clients;
+    }
+
+    /** The worker's own credentials (never the job's artifact credentials). */
+    AwsCredentialsProvider credentials() {
+        return credentials;
     }
 
     String commandName() {

@@ -1,9 +1,11 @@
 package io.jenkins.plugins.codepipeline.cli;
 
 import io.jenkins.plugins.codepipeline.core.ConnectionSettings;
+import io.jenkins.plugins.codepipeline.core.artifacts.ArtifactStoreSettings;
 import io.jenkins.plugins.codepipeline.core.worker.ActionTypeId;
 import io.jenkins.plugins.codepipeline.core.worker.JobQuery;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -28,7 +30,8 @@ import picocli.CommandLine.Spec;
         customSynopsis = {"codepipeline-job worker --category CATEGORY --provider NAME --version V",
             "         [--query [NAME=]VALUE] [--region R] [--endpoint-url URL] [--max-jobs N]",
             "         [--poll-interval SECONDS] [--once] [--journal FILE] [--max-attempts N]",
-            "         [--timeout SECONDS] -- COMMAND [ARGS...]"},
+            "         [--timeout SECONDS] [--s3-endpoint-url URL]",
+            "         [--artifacts-dir DIR | --no-artifacts] -- COMMAND [ARGS...]"},
         parameterListHeading = "%nArguments:%n",
         optionListHeading = "%nOptions:%n",
         description = {
@@ -60,7 +63,28 @@ import picocli.CommandLine.Spec;
                     + "succeeded with that token, the action keeps running, and CodePipeline hands out a follow-up "
                     + "job whose command sees the token in CODEPIPELINE_CONTINUATION_TOKEN. A token and output "
                     + "variables together are refused (JobFailed): write the variables in the last job.",
+            "  CODEPIPELINE_INPUT_ARTIFACTS_DIR: a directory holding each input artifact of the job, downloaded "
+                    + "and extracted into <DIR>/<NAME>/ before COMMAND starts",
+            "  CODEPIPELINE_OUTPUT_ARTIFACTS_DIR: a directory with an empty <NAME>/ directory for each output "
+                    + "artifact of the job; what COMMAND puts into one is zipped and uploaded as that artifact",
+            "  CODEPIPELINE_OUTPUT_ARTIFACTS_FILE: an empty file COMMAND may write NAME=PATH lines to (one per output "
+                    + "artifact; PATH absolute or relative to the current directory; # comments): a directory is "
+                    + "zipped, a file uploaded as is. It takes precedence over the artifact's directory.",
             "Secret configuration properties and the job's artifact credentials are never passed to COMMAND.",
+            "",
+            "Artifacts: when the job has input or output artifacts, the worker calls GetJobDetails for the job's "
+                    + "artifact credentials and KMS key, then downloads every input artifact from the pipeline's S3 "
+                    + "artifact store (zip, tar or tar.gz extracted with file modes and empty directories; any other "
+                    + "object saved as one file named after the artifact). A download that fails is reported as "
+                    + "JobFailed with its reason, and COMMAND does not run. After COMMAND exited 0 the output "
+                    + "artifacts are uploaded with server-side encryption aws:kms (the job's KMS key), and only then "
+                    + "is the success reported. An output artifact that COMMAND neither named in the file nor put "
+                    + "anything into its directory fails the job as ConfigurationError, naming it; an upload that "
+                    + "fails is reported as JobFailed with its reason. A job that hands over a continuation token "
+                    + "uploads the outputs it has and leaves the rest to a later job. The artifact credentials are "
+                    + "renewed by GetJobDetails when S3 answers ExpiredToken. With --no-artifacts nothing is "
+                    + "downloaded or uploaded, for commands that move the artifacts themselves ('codepipeline-job "
+                    + "artifacts get|put').",
             "",
             "COMMAND's stdout and stderr, merged in the order it wrote them, go to this process's stdout, each line "
                     + "prefixed with [JOB_ID]; the worker's own log goes to stderr. The end of the output is kept (a "
@@ -77,7 +101,8 @@ import picocli.CommandLine.Spec;
             "",
             "Credentials come from the AWS SDK's default chain (see 'codepipeline-job --help'); session credentials "
                     + "are reused until 5 minutes before they expire. The IAM policy needs codepipeline:PollForJobs, "
-                    + "AcknowledgeJob, ListActionTypes, PutJobSuccessResult and PutJobFailureResult."},
+                    + "AcknowledgeJob, ListActionTypes, PutJobSuccessResult and PutJobFailureResult, and for jobs with "
+                    + "artifacts GetJobDetails. S3 is called with the job's own artifact credentials only."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every job taken was run and its result delivered (a failed command's JobFailed result included), "
@@ -129,6 +154,24 @@ final class WorkerCommand implements Callable<Integer> {
                     + "jobs when it starts again with the same FILE. One worker per FILE: FILE.lock keeps a "
                     + "second one off. Default: no journal.")
     Path journal;
+
+    @Option(names = "--s3-endpoint-url", paramLabel = "URL", order = 104,
+            description = "S3 endpoint for the artifacts instead of the region's (VPC endpoints, S3-compatible "
+                    + "servers in tests); it is then addressed path-style. Default: the environment variable "
+                    + "AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL, else the region's S3 endpoint.")
+    String s3EndpointUrl;
+
+    @Option(names = "--artifacts-dir", paramLabel = "DIR", order = 114,
+            description = "Where the artifacts of a job go: DIR/input/<NAME>/ and DIR/output/<NAME>/, both emptied "
+                    + "when a job starts and left there after it (made when missing; only with --max-jobs 1). "
+                    + "Default: a fresh private directory under the system's temporary directory per job, deleted "
+                    + "after the job.")
+    Path artifactsDir;
+
+    @Option(names = "--no-artifacts", order = 115,
+            description = "Neither download the input artifacts nor upload the output artifacts, and set no "
+                    + "CODEPIPELINE_*_ARTIFACTS_DIR/FILE variables: for commands that move the artifacts themselves.")
+    boolean noArtifacts;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, order = 300, description = "Show this help and exit.")
     boolean help;
@@ -195,7 +238,36 @@ final class WorkerCommand implements Callable<Integer> {
             }
         }
         return new Worker.Config(type, jobQuery, settings, maxJobs, Duration.ofSeconds(pollIntervalSeconds), once,
-                journalFile, List.copyOf(command));
+                journalFile, List.copyOf(command), artifacts(settings));
+    }
+
+    private Worker.Artifacts artifacts(ConnectionSettings settings) throws LocalProblem {
+        if (noArtifacts) {
+            if (artifactsDir != null || s3EndpointUrl != null) {
+                throw new LocalProblem((artifactsDir != null ? "--artifacts-dir" : "--s3-endpoint-url") + " has no "
+                        + "use with --no-artifacts; give one or the other");
+            }
+            return new Worker.Artifacts(false, null, null);
+        }
+        ArtifactStoreSettings store = ArtifactTransfers.storeSettings(s3EndpointUrl, env.variables(), settings);
+        if (artifactsDir == null) {
+            return new Worker.Artifacts(true, null, store);
+        }
+        if (maxJobs > 1) {
+            throw new LocalProblem("--artifacts-dir " + artifactsDir + " with --max-jobs " + maxJobs + ": the jobs "
+                    + "running at once would share it. Leave --artifacts-dir out (each job then gets a directory of "
+                    + "its own) or run one job at a time");
+        }
+        Path dir = artifactsDir.toAbsolutePath().normalize();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new LocalProblem("--artifacts-dir " + artifactsDir + " is not a directory");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | RuntimeException e) {
+            throw new LocalProblem("--artifacts-dir " + artifactsDir + " cannot be made: " + e.getMessage());
+        }
+        return new Worker.Artifacts(true, dir, store);
     }
 
     /** COMMAND must be there and executable: a worker that takes jobs only to fail them is worse than none. */

@@ -210,8 +210,9 @@ class ArtifactsTest {
         Files.writeString(dir.resolve("a.txt"), "a");
         Run put = run(true, "artifacts", "put", "--job-id", jobId, "BuildOutput=" + dir);
         assertEquals(ExitCodes.NOT_DELIVERED, put.exitCode(), put::toString);
-        assertTrue(put.err().contains("Missing: Report"), put::toString);
-        assertTrue(put.err().contains("nothing was uploaded"), put::toString);
+        assertTrue(put.err().contains("declares the output artifact 'Report' but no path was given"),
+                put::toString);
+        assertTrue(put.err().contains("Nothing was uploaded"), put::toString);
         assertEquals("", put.out());
         assertTrue(S3RequestRecorder.REQUESTS.isEmpty(), () -> "S3 was called: " + S3RequestRecorder.REQUESTS);
         assertNull(object("BuildOutput"));
@@ -219,7 +220,8 @@ class ArtifactsTest {
         Run unknown = run(true, "artifacts", "put", "--job-id", jobId, "BuildOutput=" + dir, "Report=" + dir,
                 "Other=" + dir);
         assertEquals(ExitCodes.NOT_DELIVERED, unknown.exitCode(), unknown::toString);
-        assertTrue(unknown.err().contains("Not an output artifact of the job: Other"), unknown::toString);
+        assertTrue(unknown.err().contains("The job declares no output artifact 'Other'. Its output artifacts are "
+                + "'BuildOutput', 'Report'"), unknown::toString);
         assertTrue(S3RequestRecorder.REQUESTS.isEmpty());
     }
 
@@ -237,8 +239,13 @@ class ArtifactsTest {
         Run unknown = run(false, "artifacts", "get", "--job-id", jobId, "--dir", in.toString(),
                 "--artifact", "Nope");
         assertEquals(ExitCodes.NOT_DELIVERED, unknown.exitCode(), unknown::toString);
-        assertTrue(unknown.err().contains("has no input artifact Nope; its input artifacts are SourceOutput, Notes"),
-                unknown::toString);
+        assertTrue(unknown.err().contains("The job has no input artifact 'Nope'. Its input artifacts are "
+                + "'SourceOutput', 'Notes'"), unknown::toString);
+        assertTrue(unknown.err().contains("Nothing was downloaded"), unknown::toString);
+
+        Run twice = run(false, "artifacts", "get", "--job-id", jobId, "--artifact", "Notes", "--artifact", "Notes");
+        assertEquals(ExitCodes.REFUSED_LOCALLY, twice.exitCode(), twice::toString);
+        assertTrue(twice.err().contains("--artifact Notes is given twice"), twice::toString);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.jenkins.plugins.codepipeline.cli;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -25,12 +26,19 @@ public final class S3RequestRecorder implements ExecutionInterceptor {
     }
 
     static final List<Request> REQUESTS = new CopyOnWriteArrayList<>();
+    /** Called with each request as it is about to be sent (tests check what else holds at that moment). */
+    static volatile Consumer<Request> onRequest;
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         if ("S3".equals(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME))) {
-            REQUESTS.add(new Request(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
-                    context.httpRequest().headers()));
+            Request request = new Request(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
+                    context.httpRequest().headers());
+            REQUESTS.add(request);
+            Consumer<Request> hook = onRequest;
+            if (hook != null) {
+                hook.accept(request);
+            }
         }
     }
 

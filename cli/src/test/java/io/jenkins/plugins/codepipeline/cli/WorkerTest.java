@@ -53,8 +53,9 @@ class WorkerTest {
     }
 
     private Run worker(String... args) {
+        // the jobs here have artifacts but no artifact store: WorkerArtifactsTest moves them through S3Proxy
         List<String> all = new ArrayList<>(List.of("worker", "--category", "Build", "--provider", "Jenkins",
-                "--version", "1", "--once", "--endpoint-url", endpoint.endpoint().toString()));
+                "--version", "1", "--once", "--no-artifacts", "--endpoint-url", endpoint.endpoint().toString()));
         all.addAll(List.of(args));
         return cli.run(all.toArray(String[]::new));
     }
@@ -320,10 +321,20 @@ class WorkerTest {
                         "/no/such/command"),
                 List.of("worker", "--category", "Build", "--provider", "Jenkins", "--version", "1", "--",
                         "no-such-command-on-the-path"),
-                List.of("worker", "--category", "Build", "--provider", "Jenkins", "--version", "1"));
+                List.of("worker", "--category", "Build", "--provider", "Jenkins", "--version", "1"),
+                List.of("worker", "--category", "Build", "--provider", "Jenkins", "--version", "1",
+                        "--no-artifacts", "--artifacts-dir", dir.resolve("a").toString(), "--", "/bin/true"),
+                List.of("worker", "--category", "Build", "--provider", "Jenkins", "--version", "1",
+                        "--no-artifacts", "--s3-endpoint-url", "http://127.0.0.1:9", "--", "/bin/true"),
+                List.of("worker", "--category", "Build", "--provider", "Jenkins", "--version", "1", "--max-jobs", "2",
+                        "--artifacts-dir", dir.resolve("a").toString(), "--", "/bin/true"),
+                List.of("worker", "--category", "Build", "--provider", "Jenkins", "--version", "1",
+                        "--s3-endpoint-url", "ftp://127.0.0.1:9", "--", "/bin/true"));
         List<String> expected = List.of("--category 'Bild' is not an action category", "--provider 'Jen kins'",
                 "--max-jobs 0 is not in 1-100", "--poll-interval 0 is not in 1-3600", "--query: query value",
-                "COMMAND /no/such/command does not exist", "was not found on the PATH", "COMMAND");
+                "COMMAND /no/such/command does not exist", "was not found on the PATH", "COMMAND",
+                "--artifacts-dir has no use with --no-artifacts", "--s3-endpoint-url has no use with --no-artifacts",
+                "would share it", "(from --s3-endpoint-url)");
         for (int i = 0; i < cases.size(); i++) {
             List<String> args = new ArrayList<>(cases.get(i));
             // options after COMMAND belong to it: the endpoint goes first
@@ -345,7 +356,7 @@ class WorkerTest {
         endpoint.addJob(job);
         // no -- : sh's -c is not taken for an option of the worker
         Run run = cli.run("worker", "--category", "Build", "--provider", "Jenkins", "--version", "1", "--once",
-                "--endpoint-url", endpoint.endpoint().toString(), "/bin/sh", "-c", "echo --once");
+                "--no-artifacts", "--endpoint-url", endpoint.endpoint().toString(), "/bin/sh", "-c", "echo --once");
         assertEquals(ExitCodes.DELIVERED, run.exitCode(), run::toString);
         assertTrue(run.out().contains("] --once"), run::toString);
     }
@@ -357,7 +368,9 @@ class WorkerTest {
         for (String text : List.of("--category", "--provider", "--version", "--query", "--region", "--endpoint-url",
                 "--max-jobs", "--poll-interval", "--once", "--journal", "CODEPIPELINE_OUTPUT_VARIABLES_FILE",
                 "CODEPIPELINE_OUTPUT_CONTINUATION_TOKEN_FILE", "CODEPIPELINE_CONTINUATION_TOKEN",
-                "CODEPIPELINE_CONFIG_", "SIGTERM", "Exit codes:", "143")) {
+                "CODEPIPELINE_CONFIG_", "SIGTERM", "Exit codes:", "143", "--artifacts-dir", "--no-artifacts",
+                "--s3-endpoint-url", "CODEPIPELINE_INPUT_ARTIFACTS_DIR", "CODEPIPELINE_OUTPUT_ARTIFACTS_DIR",
+                "CODEPIPELINE_OUTPUT_ARTIFACTS_FILE", "ConfigurationError", "GetJobDetails")) {
             assertTrue(run.out().contains(text), () -> text + " missing from\n" + run.out());
         }
     }
