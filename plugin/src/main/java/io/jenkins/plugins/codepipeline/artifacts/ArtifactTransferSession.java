@@ -166,8 +166,9 @@ final class ArtifactTransferSession {
             JobResultSender.recordStepFailure(run, jobId, e.getMessage(), log);
             throw new AbortException(e.getMessage());
         } catch (IOException e) {
-            // the agent went away, for example
-            JobResultSender.recordStepFailure(run, jobId, e.getMessage(), log);
+            // the agent went away, for example (remoting's exceptions: Jenkins' class filter accepts them); a
+            // ChannelClosedException may have no message of its own
+            JobResultSender.recordStepFailure(run, jobId, e.getMessage() != null ? e.getMessage() : e.toString(), log);
             throw e;
         } catch (RuntimeException e) {
             // Not an SDK exception object: Jenkins would reject it when recording the failure.

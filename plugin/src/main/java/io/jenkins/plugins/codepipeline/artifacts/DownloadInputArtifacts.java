@@ -41,6 +41,11 @@ final class DownloadInputArtifacts extends MasterToSlaveFileCallable<TransferPro
 
     @Override
     public TransferProgress invoke(File workspace, VirtualChannel channel) throws InterruptedException {
+        return transfer(workspace).unlessInterrupted();
+    }
+
+    /** Never throws but {@link InterruptedException}: every failure is returned as text (see the class comment). */
+    private TransferProgress transfer(File workspace) throws InterruptedException {
         TransferProgress progress = new TransferProgress(start);
         try {
             Path root = workspace.toPath();
@@ -72,8 +77,10 @@ final class DownloadInputArtifacts extends MasterToSlaveFileCallable<TransferPro
             }
         } catch (IOException e) {
             progress.failure = notDownloaded(progress.next) + e.getMessage();
-        } catch (RuntimeException e) {
-            // Kept as text: an SDK exception object is a class Jenkins refuses to read on the controller.
+        } catch (RuntimeException | LinkageError e) {
+            // Kept as text: an SDK exception object is a class Jenkins refuses to read on the controller. A
+            // LinkageError too: an SDK or commons-compress class that this agent could not load or initialize
+            // (an ExceptionInInitializerError may carry an SDK exception).
             progress.failure = notDownloaded(progress.next) + e.getClass().getName() + ": " + e.getMessage();
         }
         return progress;

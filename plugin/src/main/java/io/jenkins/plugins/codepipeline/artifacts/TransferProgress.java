@@ -65,4 +65,18 @@ final class TransferProgress implements Serializable {
     boolean complete(int total) {
         return failure == null && !expired && next >= total;
     }
+
+    /**
+     * On the agent, as the callable returns: a transfer that stopped because the build was aborted (the thread
+     * interrupted: the step's or the executor's thread on the built-in node; on an agent, remoting's Cancel) ends in
+     * an {@link InterruptedException}, a JDK type, so that the build is aborted rather than failed with the SDK's
+     * "Thread was interrupted" as a reason. Core reports an interrupted S3 call as a failure with the interrupt flag
+     * set again (the SDK's {@code AbortedException}, core's {@code InterruptedIOException}).
+     */
+    TransferProgress unlessInterrupted() throws InterruptedException {
+        if ((failure != null || expired) && Thread.interrupted()) {
+            throw new InterruptedException(failure != null ? failure : "interrupted");
+        }
+        return this;
+    }
 }

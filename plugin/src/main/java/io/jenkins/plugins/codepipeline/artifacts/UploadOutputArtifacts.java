@@ -51,9 +51,20 @@ final class UploadOutputArtifacts extends MasterToSlaveFileCallable<TransferProg
 
     @Override
     public TransferProgress invoke(File workspace, VirtualChannel channel) throws InterruptedException {
+        return transfer(workspace).unlessInterrupted();
+    }
+
+    /** Never throws but {@link InterruptedException}: every failure is returned as text (see the class comment). */
+    private TransferProgress transfer(File workspace) throws InterruptedException {
         TransferProgress progress = new TransferProgress(start);
         try {
             Path root = workspace.toPath();
+            if (!Files.isDirectory(root)) {
+                // else the symbolic-link check below would fail with a bare NoSuchFileException path
+                progress.failure = notUploaded(start) + "the workspace " + root + " does not exist on this node. "
+                        + "Upload the outputs in the node {} (and workspace) where the build produced them.";
+                return progress;
+            }
             ArtifactStoreSettings settings = connection.settings();
             ArtifactCredentials signing = ArtifactCredentials.fixed(credentials.toSdk());
             try (S3Client s3 = connection.client(settings)) {
@@ -95,8 +106,10 @@ final class UploadOutputArtifacts extends MasterToSlaveFileCallable<TransferProg
             }
         } catch (IOException e) {
             progress.failure = notUploaded(progress.next) + e.getMessage();
-        } catch (RuntimeException e) {
-            // Kept as text: an SDK exception object is a class Jenkins refuses to read on the controller.
+        } catch (RuntimeException | LinkageError e) {
+            // Kept as text: an SDK exception object is a class Jenkins refuses to read on the controller. A
+            // LinkageError too: an SDK or commons-compress class that this agent could not load or initialize
+            // (an ExceptionInInitializerError may carry an SDK exception).
             progress.failure = notUploaded(progress.next) + e.getClass().getName() + ": " + e.getMessage();
         }
         return progress;

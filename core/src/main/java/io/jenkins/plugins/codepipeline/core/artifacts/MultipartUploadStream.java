@@ -353,12 +353,19 @@ final class MultipartUploadStream extends OutputStream {
 
     /** Aborts the multipart upload {@code id}; a failure is added to {@code cause} when given, else dropped. */
     static void abort(S3Client s3, Transfer transfer, String id, Exception cause) {
+        // An interrupted thread (an aborted build) still cleans up: the SDK refuses to start a call while the
+        // interrupt flag is set, which would leave the parts in the bucket. The flag is set again afterwards.
+        boolean interrupted = Thread.interrupted();
         try {
             transfer.call("s3:AbortMultipartUpload", signing -> s3.abortMultipartUpload(r -> r
                     .bucket(transfer.bucket()).key(transfer.key()).uploadId(id).overrideConfiguration(signing)));
         } catch (ArtifactTransferException | RuntimeException abortFailed) {
             if (cause != null) {
                 cause.addSuppressed(abortFailed);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

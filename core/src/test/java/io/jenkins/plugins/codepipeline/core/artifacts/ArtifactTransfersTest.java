@@ -378,6 +378,32 @@ class ArtifactTransfersTest {
     }
 
     @Test
+    void anInterruptedUploadStillAbortsTheMultipartUpload() throws Exception {
+        Path tree = sampleTree();
+        Thread caller = Thread.currentThread();
+        // An aborted build interrupts the uploading thread while its parts are on their way.
+        s3proxy.answer = (operation, before) -> {
+            if (operation.equals("UploadPart") && before == 0) {
+                caller.interrupt();
+            }
+            return null;
+        };
+        JobArtifact artifact = artifact("Interrupted");
+        try {
+            assertThrows(Exception.class, () -> uploader().upload(artifact, tree, null, credentials()));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+        } finally {
+            Thread.interrupted();
+            s3proxy.answer = null;
+        }
+        assertEquals(1, s3proxy.requests("AbortMultipartUpload").size());
+        assertEquals(0, s3proxy.requests("CompleteMultipartUpload").size());
+        assertTrue(client.listMultipartUploads(r -> r.bucket(BUCKET).overrideConfiguration(o -> o
+                .credentialsProvider(ArtifactCredentials.provider(S3ProxyFixture.credentials(TOKEN)))))
+                .uploads().isEmpty(), "no upload is left behind");
+    }
+
+    @Test
     void aMissingObjectSaysTheStageBeforeDidNotProduceIt() {
         JobArtifact artifact = artifact("NeverBuilt");
         ArtifactTransferException e = assertThrows(ArtifactTransferException.class,
