@@ -64,9 +64,9 @@ public final class AutomaticResults {
         String build = buildName == null || buildName.isBlank() ? "The Jenkins build" : buildName;
         List<String> names = missing == null ? List.of() : missing;
         String head = build + " ended without uploading the output artifact(s) ";
-        String tail = " that the job declares. Upload them with codePipelineOutputArtifacts (Pipeline), the 'Upload "
-                + "AWS CodePipeline output artifacts' post-build action (freestyle), or 'codepipeline-job artifacts "
-                + "put'.";
+        // Only the plugin's own uploads are known to the build: the steps and the post-build action record them.
+        String tail = " that the job declares. Upload them with codePipelineOutputArtifacts (Pipeline) or the 'Upload "
+                + "AWS CodePipeline output artifacts' post-build action (freestyle).";
         int room = Limits.FAILURE_MESSAGE_MAX - head.length() - tail.length();
         StringBuilder list = new StringBuilder();
         for (int i = 0; i < names.size(); i++) {

@@ -98,8 +98,8 @@ class AutomaticResultsTest {
         assertEquals(JOB, failure.jobId());
         assertEquals(EXEC, failure.externalExecutionId());
         assertEquals("folder/app #12 ended without uploading the output artifact(s) BuildOutput, Docs that the job "
-                + "declares. Upload them with codePipelineOutputArtifacts (Pipeline), the 'Upload AWS CodePipeline "
-                + "output artifacts' post-build action (freestyle), or 'codepipeline-job artifacts put'.",
+                + "declares. Upload them with codePipelineOutputArtifacts (Pipeline) or the 'Upload AWS CodePipeline "
+                + "output artifacts' post-build action (freestyle).",
                 failure.message());
         assertTrue(JobResultValidator.validate(failure).isEmpty());
     }
@@ -115,7 +115,7 @@ class AutomaticResultsTest {
         assertTrue(failure.message().startsWith("app #3 ended without uploading the output artifact(s) Artifact0_"),
                 failure.message());
         assertTrue(failure.message().matches("(?s).*, Artifact\\d+_x+ and \\d+ more that the job declares\\. "
-                + "Upload them with codePipelineOutputArtifacts.*'codepipeline-job artifacts put'\\."),
+                + "Upload them with codePipelineOutputArtifacts.*post-build action \\(freestyle\\)\\."),
                 failure.message());
         int listed = failure.message().split("Artifact\\d+_").length - 1;
         assertTrue(failure.message().contains(" and " + (100 - listed) + " more "), failure.message());
