@@ -49,6 +49,7 @@ public final class S3ProxyProcess implements AutoCloseable {
     private final Process process;
     private final URI endpoint;
     private final S3Client client;
+    private final Thread stopAtExit;
 
     private S3ProxyProcess(Path jar, String identity, String credential) throws Exception {
         directory = Files.createTempDirectory("s3proxy");
@@ -67,12 +68,7 @@ public final class S3ProxyProcess implements AutoCloseable {
                 "jclouds.identity=identity",
                 "jclouds.credential=credential",
                 ""), StandardCharsets.UTF_8);
-        process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar.toString(), "--properties", properties.toString())
-                .directory(directory.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        // The test's client first: nothing is started when it cannot be made.
         client = S3Client.builder()
                 .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
@@ -82,6 +78,21 @@ public final class S3ProxyProcess implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(identity, credential)))
                 .httpClient(ApacheHttpClient.builder().build())
                 .build();
+        try {
+            process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-jar", jar.toString(), "--properties", properties.toString())
+                    .directory(directory.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        // A test JVM that ends without close() (a fork killed on timeout) does not leave S3Proxy running.
+        Process started = process;
+        stopAtExit = new Thread(started::destroyForcibly, "stop S3Proxy " + endpoint);
+        Runtime.getRuntime().addShutdownHook(stopAtExit);
         try {
             awaitAnswer();
         } catch (Exception | Error e) {
@@ -100,7 +111,26 @@ public final class S3ProxyProcess implements AutoCloseable {
                 "S3Proxy's jar is not there (system property " + JAR_PROPERTY + " = " + jar + "): run the artifact "
                 + "tests with Maven (mvn verify -pl plugin), which copies org.gaul:s3proxy:2.6.0:jar-with-dependencies "
                 + "to target/s3proxy/s3proxy.jar and sets the property");
-        return new S3ProxyProcess(Path.of(jar), identity, credential);
+        // The free port is found, then given to S3Proxy: another process may take it in between. S3Proxy 2.6.0 then
+        // exits with "Failed to bind to /127.0.0.1:PORT", and a new port is tried.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new S3ProxyProcess(Path.of(jar), identity, credential);
+            } catch (PortTakenException e) {
+                if (attempt == 3) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /** S3Proxy exited because its port was taken meanwhile. */
+    private static final class PortTakenException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PortTakenException(String message) {
+            super(message);
+        }
     }
 
     private static int freePort() throws IOException {
@@ -110,12 +140,18 @@ public final class S3ProxyProcess implements AutoCloseable {
     }
 
     /** Waits until S3Proxy answers a signed ListBuckets; fails with its output if it died or did not answer. */
-    private void awaitAnswer() throws InterruptedException {
+    private void awaitAnswer() throws InterruptedException, PortTakenException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         SdkException last = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("S3Proxy exited with " + process.exitValue() + ":\n" + output());
+                String output = output();
+                String message = "S3Proxy exited with " + process.exitValue() + ":\n" + output;
+                if (output.contains("Failed to bind") || output.contains("BindException")
+                        || output.contains("Address already in use")) {
+                    throw new PortTakenException(message);
+                }
+                throw new IllegalStateException(message);
             }
             try {
                 client.listBuckets();
@@ -200,6 +236,11 @@ public final class S3ProxyProcess implements AutoCloseable {
     @Override
     public void close() throws IOException {
         client.close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopAtExit);
+        } catch (IllegalStateException exiting) {
+            // the JVM is exiting: the hook stops the process
+        }
         process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
