@@ -20,6 +20,7 @@ import datetime
 import io
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -1125,6 +1126,171 @@ fi
         w.expect_ran_once(second_id)
         s.expect_err(f'Job {second_id}: started sh', 'a follow-up job')
     w.expect_no_secret_leaked()
+
+
+LIVE_TOKEN = re.compile(r'jcp1:([0-9a-f]{16}):(.+)')
+
+
+def expect_early_report(s, w, job):
+    """The job's one accepted result is the early report of --report-progress: a success with the worker's live
+    link token naming the job, the run's externalExecutionId, percentComplete absent or in 0-100, no variables.
+    Returns (fingerprint, externalExecutionId)."""
+    early = w.accepted_result(job)
+    token = early.get('continuationToken') or ''
+    match = LIVE_TOKEN.fullmatch(token)
+    s.check(match and match.group(2) == job, f'job {job}: continuationToken {token!r}, expected jcp1:<16 hex>:{job}')
+    details = early.get('executionDetails', {})
+    s.check(details.get('externalExecutionId'), f'job {job}: no externalExecutionId in {details}')
+    s.check(details.get('summary') == 'sh running', f'job {job}: summary {details.get("summary")!r}')
+    percent = details.get('percentComplete')
+    s.check(percent is None or (isinstance(percent, int) and 0 <= percent <= 100),
+            f'job {job}: percentComplete {percent!r}')
+    s.check('outputVariables' not in early, f'job {job}: output variables on the early report {early}')
+    return (match.group(1) if match else None), details.get('externalExecutionId')
+
+
+def expect_chain_end(s, w, job, execution_id):
+    """The job's follow-up job got exactly one result, the final one (no token), and is the chain's last job."""
+    state = s.ctx.referee.job(job)
+    follow_up = state.get('followUpJobId')
+    if not s.check(follow_up, f'job {job} has no follow-up job: {state}'):
+        return None, {}
+    final = w.accepted_result(follow_up)
+    results = [r for r in s.records(follow_up) if r['operation'] in ('PutJobSuccessResult', 'PutJobFailureResult')]
+    s.check(len(results) == 1, f'follow-up job {follow_up}: {len(results)} result requests, expected exactly 1')
+    s.check('continuationToken' not in final, f'follow-up job {follow_up}: the final result has a token: {final}')
+    details = final.get('executionDetails') or final.get('failureDetails') or {}
+    s.check(details.get('externalExecutionId') == execution_id,
+            f'follow-up job {follow_up}: externalExecutionId in {details}, expected {execution_id}')
+    follow_state = s.ctx.referee.job(follow_up)
+    s.check(follow_state.get('continuationOf') == job and not follow_state.get('followUpJobId'),
+            f'follow-up job {follow_up} is not the last of the chain of {job}: {follow_state}')
+    acks = [r for r in w.results(follow_up, 'AcknowledgeJob') if r['verdict'] == 'ok']
+    s.check(len(acks) == 1, f'follow-up job {follow_up} acknowledged {len(acks)} times')
+    s.check(w.ran().get(follow_up) is None, f'the command ran for the follow-up job {follow_up}')
+    return follow_up, final
+
+
+@scenario('worker --report-progress: each job is reported early with the live link token, then exactly once on '
+          'its follow-up job')
+def worker_report_progress(s):
+    w = Worker(s)
+    p = w.provider('WorkerLive')
+    w.register(p)
+    jobs = [w.job(p, 'app') for _ in range(2)]
+    command = RECORDING_COMMAND + 'sleep 2\n'
+    w.once(p, '--query', 'app', '--max-jobs', '2', '--poll-interval', '1', '--report-progress', command=command)
+    s.expect_rc(0)
+    fingerprints = set()
+    for job in jobs:
+        w.expect_ran_once(job, 'once')
+        s.expect_status(job, 'Succeeded')
+        fingerprint, execution_id = expect_early_report(s, w, job)
+        fingerprints.add(fingerprint)
+        follow_up, final = expect_chain_end(s, w, job, execution_id)
+        if follow_up:
+            s.expect_status(follow_up, 'Succeeded')
+            s.check(final.get('outputVariables') == {'PROJECT': 'app'}, f'final result {final}')
+            s.expect_err(f'Job {follow_up}: the follow-up job of job {job} is attached',
+                         f'Reported success for job {follow_up}')
+        env = w.environment_of(job)
+        s.check(env.get('CODEPIPELINE_JOB_ID') == job, f'the command saw CODEPIPELINE_JOB_ID '
+                                                       f'{env.get("CODEPIPELINE_JOB_ID")!r}, expected the first job')
+    s.check(len(fingerprints) == 1, f'the worker used the fingerprints {fingerprints}')
+    w.expect_no_secret_leaked()
+
+
+@scenario('worker --report-progress --journal: a failing command fails the follow-up job; the token keeps the '
+          'worker\'s identity')
+def worker_report_progress_failure(s):
+    w = Worker(s)
+    p = w.provider('WorkerLiveFail')
+    w.register(p)
+    journal = os.path.join(w.dir, 'journal.json')
+    fingerprints, jobs = [], []
+    for label in ('first', 'second'):
+        job = w.job(p, 'app')
+        jobs.append(job)
+        w.once(p, '--query', 'app', '--poll-interval', '1', '--report-progress', '--journal', journal, label=label,
+               command=RECORDING_COMMAND + 'echo broken; exit 4\n')
+        s.expect_rc(0)
+        w.expect_ran_once(job, label)
+        s.expect_status(job, 'Succeeded')
+        fingerprint, execution_id = expect_early_report(s, w, job)
+        fingerprints.append(fingerprint)
+        follow_up, final = expect_chain_end(s, w, job, execution_id)
+        if follow_up:
+            s.expect_status(follow_up, 'Failed')
+            details = final.get('failureDetails', {})
+            s.check(details.get('type') == 'JobFailed' and details.get('message', '').startswith(
+                'sh exited with code 4'), f'final result {final}')
+            jobs.append(follow_up)
+    s.check(fingerprints[0] and fingerprints[0] == fingerprints[1],
+            f'fingerprints {fingerprints}: the identity beside the journal should keep it')
+    s.check(os.path.exists(journal + '.identity'), 'no identity file beside the journal')
+    with open(journal, encoding='utf-8') as f:
+        text = f.read()
+    s.check(not any(j in text for j in jobs), f'the journal still holds jobs: {text}')
+
+
+@scenario('worker --report-progress with artifacts: the outputs are uploaded after the follow-up job is attached, '
+          'with its GetJobDetails, before the final success')
+def worker_report_progress_artifacts(s):
+    w, a = artifact_worker(s)
+    p = w.provider('WorkerLiveArt')
+    w.register(p)
+    source = a.put('Source', zip_bytes(SOURCE_TREE))
+    docs = a.put('Docs', tar_gz_bytes(DOCS_TREE))
+    build_key, docs_key = a.key('BuildOutput'), a.key('Docs')
+    job = w.job(p, 'app', data=a.data(inputs=[('Source', source), ('Docs', docs)],
+                                      outputs=[('BuildOutput', build_key), ('Docs', docs_key)]))
+    w.once(p, '--s3-endpoint-url', a.s3.endpoint, '--poll-interval', '1', '--report-progress',
+           command=RECORDING_COMMAND + ARTIFACTS_COMMAND)
+    s.expect_rc(0)
+    w.expect_ran_once(job)
+    _, execution_id = expect_early_report(s, w, job)
+    follow_up, final = expect_chain_end(s, w, job, execution_id)
+    if follow_up:
+        s.expect_status(follow_up, 'Succeeded')
+        s.check(final.get('outputVariables') == {'PROJECT': 'app'}, f'final result {final}')
+        details = [(r['operation'], r['verdict'], r['accessKeyId']) for r in s.records(follow_up)
+                   if r['operation'] == 'GetJobDetails']
+        s.check(details and all(d == ('GetJobDetails', 'ok', KEY_ID) for d in details),
+                f'GetJobDetails requests of the follow-up job {details}')
+        ops = [r['operation'] for r in s.records(follow_up)]
+        s.check(ops and ops.index('AcknowledgeJob') < ops.index('GetJobDetails') < ops.index('PutJobSuccessResult'),
+                f'the follow-up job\'s requests are {ops}')
+        success = w.results(follow_up, 'PutJobSuccessResult')
+        success_time = datetime.datetime.fromisoformat(success[-1]['time']) if success else None
+        for key in (build_key, docs_key):
+            data, modified = a.object(key)
+            if s.check(data is not None, f'{key} was not uploaded'):
+                s.check(success_time is None or modified <= success_time, f'{key} was written after the success')
+        attached = s.err.find(f'the follow-up job of job {job} is attached')
+        uploaded = s.err.find("output artifact 'BuildOutput'")
+        s.check(0 <= attached < uploaded, f'the upload is not logged after the attachment: {tail(s.err, 1500)}')
+    w.expect_no_secret_leaked()
+
+
+@scenario('worker: a follow-up job whose token names another instance is never acknowledged (with and without '
+          '--report-progress)')
+def worker_foreign_follow_up(s):
+    w = Worker(s)
+    p = w.provider('WorkerForeign')
+    w.register(p)
+    foreign = w.job(p, 'app', data={'continuationToken': f'jcp1:0123456789abcdef:{uuid.uuid4()}'})
+    for label, options in (('on', ('--report-progress',)), ('off', ())):
+        w.once(p, '--query', 'app', '--poll-interval', '1', *options, label=label)
+        s.expect_rc(0)
+        s.expect_err('left for the Jenkins instance 0123456789abcdef')
+        # handed out again at once, for the second run
+        s.ctx.referee.admin('POST', f'jobs/{foreign}', {'status': 'Created'})
+    s.check(not w.results(foreign, 'AcknowledgeJob'), 'the foreign follow-up job was acknowledged')
+    s.check(not [r for r in s.records(foreign) if r['operation'] in ('PutJobSuccessResult', 'PutJobFailureResult')],
+            'a result was sent for the foreign follow-up job')
+    s.check(w.ran().get(foreign) is None, 'the command ran for the foreign follow-up job')
+    s.check(s.ctx.referee.job(foreign)['status'] in ('Created', 'Queued', 'Dispatched'),
+            f'the foreign job is {s.ctx.referee.job(foreign)["status"]}')
 
 
 @scenario('worker --journal: the job of a killed worker gets a failure when it starts again')

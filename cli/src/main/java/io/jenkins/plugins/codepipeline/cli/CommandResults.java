@@ -8,6 +8,7 @@ import io.jenkins.plugins.codepipeline.core.JobResultValidator;
 import io.jenkins.plugins.codepipeline.core.Limits;
 import io.jenkins.plugins.codepipeline.core.SuccessResult;
 import io.jenkins.plugins.codepipeline.core.Violation;
+import io.jenkins.plugins.codepipeline.core.worker.ContinuationTokens;
 import io.jenkins.plugins.codepipeline.core.variables.VariablesFileFormat;
 import io.jenkins.plugins.codepipeline.core.variables.VariablesFileParser;
 import io.jenkins.plugins.codepipeline.core.variables.VariablesSourceException;
@@ -138,7 +139,13 @@ final class CommandResults {
         if (content == null || content.isBlank()) {
             return null;
         }
-        return content.strip();
+        String token = content.strip();
+        try {
+            ContinuationTokens.requireUserToken(token, "the continuation token in " + OUTPUT_CONTINUATION_TOKEN_FILE);
+        } catch (IllegalArgumentException e) {
+            throw new VariablesSourceException(e.getMessage());
+        }
+        return token;
     }
 
     private static Map<String, String> readVariables(Path file) throws VariablesSourceException {

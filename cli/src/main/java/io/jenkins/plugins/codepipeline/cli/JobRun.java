@@ -22,8 +22,13 @@ final class JobRun {
     private static final long OUTPUT_GRACE_MILLIS = 5_000;
 
     private final Worker worker;
-    private final ReceivedJob job;
+    /** The run's current job: the job taken, then (--report-progress) the follow-up job attached. */
+    private ReceivedJob job;
     private final String runId;
+    /** --report-progress: whether the early report was tried (it settles the chain when it fails). */
+    private boolean earlyTried;
+    /** The follow-up job did not come: nothing is reported. */
+    private boolean noFollowUp;
 
     JobRun(Worker worker, ReceivedJob job, String runId) {
         this.worker = worker;
@@ -65,7 +70,16 @@ final class JobRun {
             if (artifacts != null) {
                 artifacts.close();
             }
+            if (worker.config().reportProgress() && !earlyTried) {
+                worker.settleChain(null); // COMMAND did not start: no chain, the job gets its result
+            }
         }
+        if (noFollowUp) {
+            deleteQuietly(dir);
+            return;
+        }
+        jobId = job.jobId(); // the follow-up job's, when one was attached
+        result = withJobId(result, jobId);
         try {
             worker.markReporting(jobId);
             ReportOutcome outcome = worker.report(jobId, result, worker.config().settings());
@@ -103,6 +117,11 @@ final class JobRun {
             worker.log().warning("Job " + jobId + ": could not start " + name + ": " + e.getMessage());
             return CommandResults.notStarted(jobId, runId, name, String.valueOf(e.getMessage()));
         }
+        Worker.Chain chain = null;
+        if (worker.config().reportProgress()) {
+            earlyTried = true;
+            chain = worker.reportEarly(job, runId);
+        }
         try {
             process.getOutputStream().close(); // no input: a command that reads stdin gets end of file
         } catch (IOException ignored) {
@@ -116,6 +135,26 @@ final class JobRun {
         join(output);
         JobResult result = CommandResults.of(new CommandResults.Finished(jobId, runId, name, exitCode, took, tail,
                 variables, token));
+        if (chain != null) {
+            ReceivedJob followUp = chain.followUpNow();
+            if (followUp == null) {
+                worker.log().info("Job " + jobId + ": " + name + " exited " + (exitCode == 0 ? "0" : "with code "
+                        + exitCode) + " after " + CommandResults.seconds(took) + "; waiting for the follow-up job of "
+                        + "the progress report");
+                followUp = chain.awaitFollowUp(Worker.FOLLOW_UP_WAIT_MAX);
+            }
+            if (followUp == null) {
+                worker.followUpMissing(chain, jobId);
+                noFollowUp = true;
+                return result;
+            }
+            job = followUp;
+            jobId = followUp.jobId();
+            result = withJobId(result, jobId);
+            if (artifacts != null) {
+                artifacts.switchTo(followUp);
+            }
+        }
         if (result instanceof SuccessResult success && artifacts != null) {
             // the outputs are in S3 before the success is reported, or the job fails
             WorkerArtifacts.Problem problem = artifacts.uploadOutputs(name, success.continuationToken() == null);
@@ -127,6 +166,17 @@ final class JobRun {
         worker.log().info("Job " + jobId + ": " + name + " exited " + (exitCode == 0 ? "0" : "with code " + exitCode)
                 + " after " + CommandResults.seconds(took) + "; reporting " + describe(result));
         return result;
+    }
+
+    /** The same result for another job of the chain. */
+    private static JobResult withJobId(JobResult result, String jobId) {
+        if (result == null || jobId.equals(result.jobId())) {
+            return result;
+        }
+        if (result instanceof SuccessResult success) {
+            return success.toBuilder().jobId(jobId).build();
+        }
+        return ((FailureResult) result).toBuilder().jobId(jobId).build();
     }
 
     private static String describe(JobResult result) {

@@ -9,6 +9,7 @@ import io.jenkins.plugins.codepipeline.core.variables.OutputVariablesMerger;
 import io.jenkins.plugins.codepipeline.core.variables.VariablesFileFormat;
 import io.jenkins.plugins.codepipeline.core.variables.VariablesFileParser;
 import io.jenkins.plugins.codepipeline.core.variables.VariablesSourceException;
+import io.jenkins.plugins.codepipeline.core.worker.ContinuationTokens;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -52,7 +53,8 @@ final class SuccessCommand extends ReportCommand {
 
     @Option(names = "--continuation-token", paramLabel = "T", order = 20,
             description = "Keep the action running: CodePipeline closes this job and hands the token to a follow-up "
-                    + "job (1-2048 characters). Not together with output variables.")
+                    + "job (1-2048 characters). Not together with output variables. Tokens starting with jcp1: are "
+                    + "reserved for the worker's --report-progress.")
     String continuationToken;
 
     @Option(names = "--summary", paramLabel = "S", order = 30,
@@ -93,6 +95,11 @@ final class SuccessCommand extends ReportCommand {
 
     @Override
     JobResult buildResult(PrintWriter err) throws LocalProblem {
+        try {
+            ContinuationTokens.requireUserToken(continuationToken, "--continuation-token");
+        } catch (IllegalArgumentException e) {
+            throw new LocalProblem(e.getMessage());
+        }
         SuccessResult.Builder result = SuccessResult.builder()
                 .jobId(jobId)
                 .continuationToken(continuationToken)

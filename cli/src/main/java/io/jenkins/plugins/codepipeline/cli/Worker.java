@@ -15,6 +15,8 @@ import io.jenkins.plugins.codepipeline.core.SuccessResult;
 import io.jenkins.plugins.codepipeline.core.artifacts.ArtifactStoreSettings;
 import io.jenkins.plugins.codepipeline.core.worker.ActionTypeCatalog;
 import io.jenkins.plugins.codepipeline.core.worker.ActionTypeId;
+import io.jenkins.plugins.codepipeline.core.worker.AutomaticResults;
+import io.jenkins.plugins.codepipeline.core.worker.ContinuationTokens;
 import io.jenkins.plugins.codepipeline.core.worker.JobJournal;
 import io.jenkins.plugins.codepipeline.core.worker.JobPoller;
 import io.jenkins.plugins.codepipeline.core.worker.JobQuery;
@@ -29,12 +31,17 @@ import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,7 +62,54 @@ final class Worker {
     static final String CREDENTIALS_KEY = "default-chain";
 
     record Config(ActionTypeId actionType, JobQuery query, ConnectionSettings settings, int maxJobs,
-            Duration pollInterval, boolean once, Path journal, List<String> command, Artifacts artifacts) {
+            Duration pollInterval, boolean once, Path journal, List<String> command, Artifacts artifacts,
+            boolean reportProgress) {
+    }
+
+    /** The longest a finished command waits for the follow-up job of its early report. */
+    static final Duration FOLLOW_UP_WAIT_MAX = Duration.ofHours(24);
+
+    /**
+     * One run's chain (--report-progress): the job reported early, and the follow-up job CodePipeline queues for
+     * it, which the poll attaches. Its record id is the first job's id.
+     */
+    static final class Chain {
+        final String recordId;
+        private final CountDownLatch arrived = new CountDownLatch(1);
+        private volatile ReceivedJob followUp;
+
+        Chain(String recordId) {
+            this.recordId = recordId;
+        }
+
+        /** The follow-up job; null when none came within the wait. */
+        ReceivedJob awaitFollowUp(Duration max) {
+            boolean interrupted = false;
+            long deadline = System.nanoTime() + max.toNanos();
+            try {
+                while (true) {
+                    try {
+                        long left = deadline - System.nanoTime();
+                        return arrived.await(Math.max(0, left), TimeUnit.NANOSECONDS) ? followUp : null;
+                    } catch (InterruptedException e) {
+                        interrupted = true; // every acknowledged job gets its result: keep waiting
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        boolean attached() {
+            return arrived.getCount() == 0;
+        }
+
+        /** The follow-up job when it is attached already; else null. */
+        ReceivedJob followUpNow() {
+            return attached() ? followUp : null;
+        }
     }
 
     /**
@@ -89,6 +143,14 @@ final class Worker {
     private volatile PollOutcome lastOutcome;
 
     private JobJournal journal;
+    /** --report-progress: this worker's fingerprint in its continuation tokens. */
+    private String fingerprint;
+    /** The chains awaiting their follow-up job, by record id. */
+    private final Map<String, Chain> chains = new ConcurrentHashMap<>();
+    /** Runs of --report-progress whose chain is not settled yet (follow-up attached or chain given up). */
+    private int pendingChains;
+    /** Chains of a worker that stopped (from the journal): their follow-up jobs get a failure. */
+    private final Map<String, JobJournal.Entry> orphans = new ConcurrentHashMap<>();
     private JobResultReporter reporter;
     private CodePipelineClientCache clients;
     private AwsCredentialsProvider credentials;
@@ -125,6 +187,11 @@ final class Worker {
                 }
                 journal.warnings().forEach(log::warning);
             }
+            try {
+                fingerprint = ContinuationTokens.fingerprint(identity());
+            } catch (IOException e) {
+                return refused("the worker's identity " + identityFile() + " cannot be used: " + e.getMessage());
+            }
             source = env.credentials().get();
             credentials = new SessionCredentialsCache(clock).cached(CREDENTIALS_KEY, source);
             commandThreads = Executors.newCachedThreadPool(daemonThreads("codepipeline-job-command"));
@@ -144,7 +211,9 @@ final class Worker {
                         + (config.once() ? ", once" : ", every " + config.pollInterval().toSeconds() + " s")
                         + ", at most " + config.maxJobs() + " command(s) at once"
                         + (config.artifacts().enabled() ? ", artifacts through " + config.artifacts().store()
-                                .endpointDescription() : ", no artifacts (--no-artifacts)") + ": "
+                                .endpointDescription() : ", no artifacts (--no-artifacts)")
+                        + (config.reportProgress() ? ", reporting progress (tokens jcp1:" + fingerprint + ":…)" : "")
+                        + ": "
                         + String.join(" ", config.command()));
                 try {
                     loop(cycle, subscriber, pollThread);
@@ -207,28 +276,36 @@ final class Worker {
             throws InterruptedException {
         while (true) {
             int room;
+            boolean followUpsOnly;
             synchronized (lock) {
-                while (!stopping && running >= config.maxJobs()) {
+                while (!stopping && running >= config.maxJobs() && pendingChains == 0) {
                     lock.wait();
                 }
-                if (stopping) {
+                if (stopping && pendingChains == 0) {
                     return;
                 }
-                room = config.maxJobs() - running;
+                // stopped (a signal, --once), or full: only the follow-up jobs of the runs' chains are taken
+                followUpsOnly = stopping || running >= config.maxJobs();
+                room = Math.max(0, config.maxJobs() - running);
             }
             cycle.runOnce(List.of(subscriber), pollThread, 1);
             if (config.once()) {
                 stop(null);
-                return;
+                synchronized (lock) {
+                    if (pendingChains == 0) {
+                        return;
+                    }
+                }
             }
             PollOutcome outcome = lastOutcome;
-            boolean full = outcome != null && !outcome.failed()
+            boolean full = !followUpsOnly && outcome != null && !outcome.failed()
                     && outcome.acknowledged().size() + outcome.dropped().size() >= room;
             if (!full) {
                 long deadline = System.nanoTime() + config.pollInterval().toNanos();
                 synchronized (lock) {
                     long left;
-                    while (!stopping && (left = deadline - System.nanoTime()) > 0) {
+                    // once stopped, the wait goes on only for the follow-up jobs still awaited
+                    while ((!stopping || pendingChains > 0) && (left = deadline - System.nanoTime()) > 0) {
                         TimeUnit.NANOSECONDS.timedWait(lock, left);
                     }
                 }
@@ -312,6 +389,28 @@ final class Worker {
         }
 
         @Override
+        public FollowUp classify(ReceivedJob job) {
+            String token = job.continuationToken();
+            if (!ContinuationTokens.isReserved(token)) {
+                return FollowUp.NEW_JOB; // a job, or a follow-up job of a command's own token
+            }
+            return ContinuationTokens.parse(token).filter(t -> t.fingerprint().equals(fingerprint))
+                    .map(t -> FollowUp.ATTACH).orElse(FollowUp.LEAVE);
+        }
+
+        @Override
+        public int awaitedFollowUps() {
+            synchronized (lock) {
+                return pendingChains + orphans.size();
+            }
+        }
+
+        @Override
+        public void attach(ReceivedJob job) {
+            attachFollowUp(job);
+        }
+
+        @Override
         public void polled(PollOutcome outcome, PollHealth health) {
             lastOutcome = outcome;
             if (outcome.failed()) {
@@ -333,12 +432,17 @@ final class Worker {
     /** Records the job, then starts its command on a thread of its own. Never throws. */
     private void start(ReceivedJob job) {
         String runId = workerId + "-" + runs.incrementAndGet();
+        boolean chained = config.reportProgress();
         synchronized (lock) {
             running++;
+            if (chained) {
+                pendingChains++; // from now on its follow-up job is polled for, until the chain is settled
+            }
         }
         try {
             record(new JobJournal.Entry(job.jobId(), job.region(), endpointUrl(config.settings()), CREDENTIALS_KEY,
-                    JOURNAL_OWNER, 0, 0, JobJournal.State.BUILDING, clock.instant(), job.pipeline().describe()));
+                    JOURNAL_OWNER, 0, 0, JobJournal.State.BUILDING, clock.instant(), job.pipeline().describe(),
+                    chained ? job.jobId() : null, false));
             commandThreads.execute(() -> {
                 try {
                     new JobRun(this, job, runId).run();
@@ -348,11 +452,142 @@ final class Worker {
             });
         } catch (RuntimeException | Error e) {
             log.warning("Job " + job.jobId() + ": the worker could not start its command: " + e);
+            if (chained) {
+                settleChain(null);
+            }
             report(job.jobId(), CommandResults.notStarted(job.jobId(), runId, commandName(), e.toString()),
                     config.settings());
             forget(job.jobId());
             finishedOne();
         }
+    }
+
+    // ------------------------------------------------------------------------------------------------ chains
+
+    /**
+     * --report-progress, right after COMMAND started: records the chain (awaiting its follow-up job), then reports
+     * the job early with this worker's token, the run's id and a summary. Null when the early report did not go
+     * through: the run then goes on without a chain, and its job gets the final result.
+     */
+    Chain reportEarly(ReceivedJob job, String runId) {
+        String jobId = job.jobId();
+        String token = ContinuationTokens.issue(fingerprint, jobId);
+        Chain chain = new Chain(jobId);
+        chains.put(jobId, chain);
+        if (journal != null) {
+            journal.get(jobId).ifPresent(entry -> record(entry.withRecordId(jobId)
+                    .withState(JobJournal.State.AWAITING_FOLLOW_UP)));
+        }
+        SuccessResult early = AutomaticResults.earlyReport(jobId, token, runId, commandName() + " running", null);
+        log.info("Job " + jobId + ": reporting progress (success with the continuation token " + token
+                + "); the result goes to the follow-up job");
+        ReportOutcome outcome = report(jobId, early, config.settings(), false);
+        if (outcome == null || outcome.status() == ReportOutcome.Status.NOT_DELIVERED) {
+            log.warning("Job " + jobId + ": the progress report did not go through; the result goes to this job "
+                    + "when " + commandName() + " ends");
+            chains.remove(jobId);
+            if (journal != null) {
+                journal.get(jobId).ifPresent(entry -> record(entry.withState(JobJournal.State.BUILDING)));
+            }
+            settleChain(null);
+            return null;
+        }
+        return chain;
+    }
+
+    /** No follow-up job came within {@link #FOLLOW_UP_WAIT_MAX}: the result is not delivered. */
+    void followUpMissing(Chain chain, String jobId) {
+        log.warning("Job " + jobId + ": no follow-up job came within " + FOLLOW_UP_WAIT_MAX.toHours() + " h of the "
+                + "progress report (the pipeline's execution was stopped, or the action timed out); the result was "
+                + "not delivered");
+        notDelivered.set(true);
+        settleChain(chain);
+        forget(jobId);
+    }
+
+    /** The run's chain is settled: its follow-up job is attached, or it has none. */
+    void settleChain(Chain chain) {
+        if (chain != null) {
+            chains.remove(chain.recordId);
+        }
+        synchronized (lock) {
+            pendingChains = Math.max(0, pendingChains - 1);
+            lock.notifyAll();
+        }
+    }
+
+    /** A follow-up job with this worker's token, acknowledged: it becomes its run's current job. Never throws. */
+    private void attachFollowUp(ReceivedJob job) {
+        String recordId = ContinuationTokens.parse(job.continuationToken()).map(ContinuationTokens.Issued::recordId)
+                .orElse("?");
+        Chain chain = chains.get(recordId);
+        if (chain != null && !chain.attached()) {
+            if (journal != null) {
+                JobJournal.Entry entry = journal.get(recordId).orElse(null);
+                if (entry != null) {
+                    try {
+                        journal.replace(recordId, entry.withJobId(job.jobId(), clock.instant())
+                                .withState(JobJournal.State.BUILDING));
+                    } catch (IOException e) {
+                        log.warning("Job " + job.jobId() + ": could not write the journal " + config.journal() + ": "
+                                + e + "; if the worker stops now, the job times out in CodePipeline");
+                    }
+                }
+            }
+            log.info("Job " + job.jobId() + ": the follow-up job of job " + recordId + " is attached to its run; "
+                    + "the result goes to it");
+            chain.followUp = job;
+            chain.arrived.countDown();
+            settleChain(chain);
+            return;
+        }
+        String message = "The codepipeline-job worker that issued this job's continuation token no longer runs the "
+                + "action (its run for job " + recordId + " is gone"
+                + (orphans.containsKey(recordId) ? ": the worker stopped before the command finished" : "")
+                + ").";
+        log.warning("Job " + job.jobId() + ": a follow-up job of this worker whose run is gone; reporting a failure");
+        FailureResult failure = FailureResult.builder().jobId(job.jobId()).type(FailureType.JOB_FAILED)
+                .message(message).build();
+        ReportOutcome outcome = report(job.jobId(), failure, config.settings(), false);
+        if (outcome != null && outcome.status() != ReportOutcome.Status.NOT_DELIVERED && orphans.remove(recordId)
+                != null) {
+            forget(recordId);
+        }
+    }
+
+    /** 32 bytes: {@code <journal>.identity} (made when missing, with --report-progress), else random. */
+    private byte[] identity() throws IOException {
+        Path file = identityFile();
+        if (file != null && Files.isRegularFile(file)) {
+            byte[] bytes = Files.readAllBytes(file);
+            if (bytes.length < 16) {
+                throw new IOException("it holds " + bytes.length + " bytes, not 32; delete it to make a new one "
+                        + "(the follow-up jobs of the tokens it issued are then left alone)");
+            }
+            return bytes;
+        }
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        if (file != null && config.reportProgress()) {
+            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(temp);
+            if (Files.getFileStore(file.getParent()).supportsFileAttributeView("posix")) {
+                Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                        "rw-------")));
+            }
+            Files.write(temp, bytes);
+            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        return bytes;
+    }
+
+    private Path identityFile() {
+        return config.journal() == null ? null
+                : config.journal().resolveSibling(config.journal().getFileName() + ".identity");
+    }
+
+    String fingerprint() {
+        return fingerprint;
     }
 
     private void finishedOne() {
@@ -442,7 +677,7 @@ final class Worker {
     }
 
     /** @param counts whether a result that is not delivered makes the exit code 1 (not for recovered entries) */
-    private ReportOutcome report(String jobId, JobResult result, ConnectionSettings settings, boolean counts) {
+    ReportOutcome report(String jobId, JobResult result, ConnectionSettings settings, boolean counts) {
         String kind = result instanceof SuccessResult ? "success" : "failure";
         ReportListener listener = new ReportListener() {
             @Override
@@ -491,6 +726,13 @@ final class Worker {
         log.info("The journal " + config.journal() + " holds " + left.size() + " job(s) of a worker that stopped "
                 + "before they were reported: reporting a failure for each");
         for (JobJournal.Entry entry : left) {
+            if (entry.state() == JobJournal.State.AWAITING_FOLLOW_UP) {
+                // its job is closed (reported early); the follow-up job gets the failure when it arrives
+                log.info("Job " + entry.jobId() + " was reported early and awaits its follow-up job, which gets a "
+                        + "failure when it arrives");
+                orphans.put(entry.recordIdOrJobId(), entry);
+                continue;
+            }
             String message = entry.state() == JobJournal.State.REPORTING
                     ? "The codepipeline-job worker stopped after the command finished but before its result was "
                             + "delivered, so the result is unknown (acknowledged at " + entry.acknowledgedAt() + ")."

@@ -38,12 +38,13 @@ final class WorkerArtifacts implements AutoCloseable {
     }
 
     private final Worker worker;
-    private final ReceivedJob job;
+    private ReceivedJob job;
     private final Path input;
     private final Path output;
     private final Path file;
     private CodePipelineClientCache.Lease lease;
     private ArtifactTransfers transfers;
+
 
     private WorkerArtifacts(Worker worker, ReceivedJob job, Path dir, Path file) {
         this.worker = worker;
@@ -103,15 +104,9 @@ final class WorkerArtifacts implements AutoCloseable {
             return null;
         }
         String jobId = job.jobId();
-        try {
-            lease = worker.clients().acquire(worker.config().settings());
-            transfers = ArtifactTransfers.start(lease.client(), worker.config().settings(), jobId,
-                    worker.credentials(), worker.config().artifacts().store(),
-                    line -> worker.log().info("Job " + jobId + ": " + line));
-        } catch (JobDetailsException e) {
-            return e.getMessage();
-        } catch (RuntimeException e) {
-            return "GetJobDetails for job " + jobId + " failed: " + e;
+        String failed = startTransfers();
+        if (failed != null) {
+            return failed;
         }
         List<JobArtifact> inputs = transfers.details().inputs();
         int done = 0;
@@ -134,6 +129,15 @@ final class WorkerArtifacts implements AutoCloseable {
     }
 
     /**
+     * The run's job is now {@code followUp} (--report-progress): the outputs are uploaded with its GetJobDetails (its
+     * artifact credentials and locations), fetched by {@link #uploadOutputs}.
+     */
+    void switchTo(ReceivedJob followUp) {
+        closeTransfers();
+        job = followUp;
+    }
+
+    /**
      * After the command exited 0: finds each declared output (named in the file, else its directory when the
      * command put something there), then uploads them all in the job's order.
      *
@@ -142,6 +146,13 @@ final class WorkerArtifacts implements AutoCloseable {
      * @return null when every output was uploaded; else the failure
      */
     Problem uploadOutputs(String commandName, boolean complete) {
+        if (transfers == null && hasArtifacts()) { // a follow-up job (--report-progress): its own details
+            String failed = startTransfers();
+            if (failed != null) {
+                return new Problem(FailureType.JOB_FAILED, commandName + " exited 0, but its output artifacts cannot "
+                        + "be uploaded: " + failed);
+            }
+        }
         List<JobArtifact> declared = transfers == null ? job.outputArtifacts() : transfers.details().outputs();
         if (declared.isEmpty()) {
             return null;
@@ -212,6 +223,31 @@ final class WorkerArtifacts implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** GetJobDetails of the current job; null when done, else why not. */
+    private String startTransfers() {
+        String jobId = job.jobId();
+        try {
+            if (lease == null) {
+                lease = worker.clients().acquire(worker.config().settings());
+            }
+            transfers = ArtifactTransfers.start(lease.client(), worker.config().settings(), jobId,
+                    worker.credentials(), worker.config().artifacts().store(),
+                    line -> worker.log().info("Job " + jobId + ": " + line));
+            return null;
+        } catch (JobDetailsException e) {
+            return e.getMessage();
+        } catch (RuntimeException e) {
+            return "GetJobDetails for job " + jobId + " failed: " + e;
+        }
+    }
+
+    private void closeTransfers() {
+        if (transfers != null) {
+            transfers.close();
+            transfers = null;
+        }
     }
 
     /** NAME=PATH lines; blank lines and # comments skipped; PATH relative to the working directory. */
@@ -290,9 +326,7 @@ final class WorkerArtifacts implements AutoCloseable {
 
     @Override
     public void close() {
-        if (transfers != null) {
-            transfers.close();
-        }
+        closeTransfers();
         if (lease != null) {
             lease.close();
         }

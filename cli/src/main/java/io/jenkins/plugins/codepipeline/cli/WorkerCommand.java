@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         customSynopsis = {"codepipeline-job worker --category CATEGORY --provider NAME --version V",
             "         [--query [NAME=]VALUE] [--region R] [--endpoint-url URL] [--max-jobs N]",
             "         [--poll-interval SECONDS] [--once] [--journal FILE] [--max-attempts N]",
-            "         [--timeout SECONDS] [--s3-endpoint-url URL]",
+            "         [--timeout SECONDS] [--s3-endpoint-url URL] [--report-progress]",
             "         [--artifacts-dir DIR | --no-artifacts] -- COMMAND [ARGS...]"},
         parameterListHeading = "%nArguments:%n",
         optionListHeading = "%nOptions:%n",
@@ -59,7 +59,8 @@ import picocli.CommandLine.Spec;
                     + "KEY=VALUE lines (dotenv: # comments, optional quotes, no interpolation) or as one JSON "
                     + "object. They go with the success result.",
             "  CODEPIPELINE_OUTPUT_CONTINUATION_TOKEN_FILE: an empty file COMMAND may write a continuation token to "
-                    + "(1-2048 characters; surrounding white space is dropped). Then the job is reported as "
+                    + "(1-2048 characters; surrounding white space is dropped; not starting with jcp1:, which "
+                    + "--report-progress keeps). Then the job is reported as "
                     + "succeeded with that token, the action keeps running, and CodePipeline hands out a follow-up "
                     + "job whose command sees the token in CODEPIPELINE_CONTINUATION_TOKEN. A token and output "
                     + "variables together are refused (JobFailed): write the variables in the last job.",
@@ -173,6 +174,20 @@ final class WorkerCommand implements Callable<Integer> {
                     + "CODEPIPELINE_*_ARTIFACTS_DIR/FILE variables: for commands that move the artifacts themselves.")
     boolean noArtifacts;
 
+    @Option(names = "--report-progress", order = 116,
+            description = "Report each job early, right after COMMAND started: success with a continuation token "
+                    + "of this worker (jcp1:<fingerprint>:<job id>), COMMAND's run id as externalExecutionId and "
+                    + "the summary \"<COMMAND> running\", so that the pipeline shows the action's run while it runs. "
+                    + "CodePipeline then closes the job and queues a follow-up job with that token; the worker takes "
+                    + "it with its next polls (even with no free room), and COMMAND's result, output artifacts "
+                    + "(uploaded with the follow-up job's details) and output variables go to it. COMMAND keeps "
+                    + "the first job's id in CODEPIPELINE_JOB_ID: a 'codepipeline-job success|failure' it runs "
+                    + "itself would report on a closed job. Each job costs one more job in CodePipeline. A "
+                    + "follow-up job whose token another worker issued is never acknowledged. The fingerprint "
+                    + "comes from FILE.identity beside --journal (made when missing), else it is new per process. "
+                    + "With --once, the worker polls on for the follow-up jobs of the jobs it took. Default: off.")
+    boolean reportProgress;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, order = 300, description = "Show this help and exit.")
     boolean help;
 
@@ -238,7 +253,7 @@ final class WorkerCommand implements Callable<Integer> {
             }
         }
         return new Worker.Config(type, jobQuery, settings, maxJobs, Duration.ofSeconds(pollIntervalSeconds), once,
-                journalFile, List.copyOf(command), artifacts(settings));
+                journalFile, List.copyOf(command), artifacts(settings), reportProgress);
     }
 
     private Worker.Artifacts artifacts(ConnectionSettings settings) throws LocalProblem {

@@ -24,7 +24,7 @@ class HelpTest {
 
     private static final List<String> WORKER_OPTIONS = List.of("--category", "--provider", "--version", "--query",
             "--region", "--endpoint-url", "--max-attempts", "--timeout", "--max-jobs", "--poll-interval", "--once",
-            "--journal", "--s3-endpoint-url", "--artifacts-dir", "--no-artifacts", "--help");
+            "--journal", "--s3-endpoint-url", "--artifacts-dir", "--no-artifacts", "--report-progress", "--help");
     private static final List<String> CREATE_ACTION_TYPE_OPTIONS = List.of("--category", "--provider", "--version",
             "--jenkins-url", "--query-name", "--region", "--endpoint-url", "--max-attempts", "--timeout", "--dry-run",
             "--help");

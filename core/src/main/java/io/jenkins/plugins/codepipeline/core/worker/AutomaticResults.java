@@ -22,6 +22,53 @@ public final class AutomaticResults {
     }
 
     /**
+     * The early report of a build (the live link): a success on {@code jobId} with the continuation token and
+     * execution details, and no output variables (CodePipeline refuses them with a token). The summary is shortened
+     * to CodePipeline's limit, an external execution id too long to send is left out, and the percentage is kept
+     * within 0-100.
+     *
+     * @param continuationToken   the token the follow-up job is to carry ({@link ContinuationTokens#issue})
+     * @param externalExecutionId the build's id, which the console links to; null for none
+     * @param summary             such as {@code Build #42 running}; null for none
+     * @param percentComplete     null when unknown
+     * @throws IllegalArgumentException when the token is missing or longer than CodePipeline's 2048 characters
+     */
+    public static SuccessResult earlyReport(String jobId, String continuationToken, String externalExecutionId,
+            String summary, Integer percentComplete) {
+        if (continuationToken == null || continuationToken.isEmpty()) {
+            throw new IllegalArgumentException("an early report needs a continuation token");
+        }
+        if (continuationToken.codePointCount(0, continuationToken.length()) > Limits.CONTINUATION_TOKEN_MAX) {
+            throw new IllegalArgumentException("the continuation token is longer than CodePipeline's "
+                    + Limits.CONTINUATION_TOKEN_MAX + " characters");
+        }
+        Integer percent = percentComplete == null ? null
+                : Math.max(Limits.PERCENT_COMPLETE_MIN, Math.min(Limits.PERCENT_COMPLETE_MAX, percentComplete));
+        ExecutionDetails details = ExecutionDetails.builder()
+                .summary(summary == null || summary.isEmpty() ? null : summary)
+                .externalExecutionId(fitting(externalExecutionId))
+                .percentComplete(percent)
+                .build();
+        SuccessResult early = SuccessResult.builder().jobId(jobId).continuationToken(continuationToken)
+                .executionDetails(details.isEmpty() ? null : details).build();
+        return (SuccessResult) LongTextShortener.shorten(early).result();
+    }
+
+    /**
+     * How far a build is, from its elapsed time and its estimated duration: null when there is no estimate
+     * ({@code estimatedMillis <= 0}); else {@code elapsed * 100 / estimate}, kept within 0-99 (a build that runs
+     * past its estimate is not done yet).
+     */
+    public static Integer percentComplete(long elapsedMillis, long estimatedMillis) {
+        if (estimatedMillis <= 0) {
+            return null;
+        }
+        long elapsed = Math.max(0, elapsedMillis);
+        long percent = elapsed >= Long.MAX_VALUE / 100 ? 99 : elapsed * 100 / estimatedMillis;
+        return (int) Math.max(0, Math.min(99, percent));
+    }
+
+    /**
      * SUCCESS: a success whose summary names the build and its result. UNSTABLE: the same when
      * {@code unstableAsSuccess}, else a JobFailed failure. FAILURE, ABORTED, NOT_BUILT: a JobFailed failure naming the
      * result and the build's URL.

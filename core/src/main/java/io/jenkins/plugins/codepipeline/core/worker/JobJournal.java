@@ -42,8 +42,13 @@ public final class JobJournal {
     private static final DateTimeFormatter CORRUPT_SUFFIX =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-    /** Where a job is: acknowledged, then queued, then building, then its result is being sent. */
-    public enum State { ACKNOWLEDGED, QUEUED, BUILDING, REPORTING }
+    /**
+     * Where a job is: acknowledged, then queued, then building, then its result is being sent. With the live link
+     * (a chain of jobs), {@code AWAITING_FOLLOW_UP}: the build reported progress with a continuation token, which
+     * closed the job, and waits for CodePipeline's follow-up job (the entry's {@code jobId} is then the closed job's
+     * until the follow-up is attached).
+     */
+    public enum State { ACKNOWLEDGED, QUEUED, BUILDING, REPORTING, AWAITING_FOLLOW_UP }
 
     /**
      * One job in flight.
@@ -58,35 +63,72 @@ public final class JobJournal {
      * @param state          where the job is
      * @param acknowledgedAt when it was acknowledged
      * @param description    pipeline/stage/action, for lists
+     * @param recordId       the id of the first job of a chain (the live link's continuation token names it), which
+     *                       stays while {@code jobId} becomes each follow-up job's; null for a job without a chain
+     * @param buildEnded     in a chain: the build ended while it waited for the follow-up job, whose automatic result
+     *                       is then owed as soon as the follow-up is attached
      */
     public record Entry(String jobId, String region, String endpointUrl, String credentialsId, String owner,
-            long queueId, int buildNumber, State state, Instant acknowledgedAt, String description) {
+            long queueId, int buildNumber, State state, Instant acknowledgedAt, String description, String recordId,
+            boolean buildEnded) {
 
         public Entry {
             if (jobId == null || jobId.isBlank()) {
                 throw new IllegalArgumentException("jobId is missing; a journal entry needs the CodePipeline job's id");
             }
             Objects.requireNonNull(state, "state");
+            if (recordId != null && recordId.isBlank()) {
+                recordId = null;
+            }
+        }
+
+        /** An entry without a chain. */
+        public Entry(String jobId, String region, String endpointUrl, String credentialsId, String owner,
+                long queueId, int buildNumber, State state, Instant acknowledgedAt, String description) {
+            this(jobId, region, endpointUrl, credentialsId, owner, queueId, buildNumber, state, acknowledgedAt,
+                    description, null, false);
         }
 
         public Entry withQueueId(long id) {
             return new Entry(jobId, region, endpointUrl, credentialsId, owner, id, buildNumber, state, acknowledgedAt,
-                    description);
+                    description, recordId, buildEnded);
         }
 
         public Entry withBuild(int number) {
             return new Entry(jobId, region, endpointUrl, credentialsId, owner, queueId, number, state, acknowledgedAt,
-                    description);
+                    description, recordId, buildEnded);
         }
 
         public Entry withState(State s) {
             return new Entry(jobId, region, endpointUrl, credentialsId, owner, queueId, buildNumber, s, acknowledgedAt,
-                    description);
+                    description, recordId, buildEnded);
         }
 
         public Entry withOwner(String newOwner) {
             return new Entry(jobId, region, endpointUrl, credentialsId, newOwner, queueId, buildNumber, state,
-                    acknowledgedAt, description);
+                    acknowledgedAt, description, recordId, buildEnded);
+        }
+
+        /** The entry as the record of a chain: its first job's id stays {@code id}. */
+        public Entry withRecordId(String id) {
+            return new Entry(jobId, region, endpointUrl, credentialsId, owner, queueId, buildNumber, state,
+                    acknowledgedAt, description, id, buildEnded);
+        }
+
+        /** The chain's current job becomes {@code newJobId} (a follow-up job), acknowledged at {@code at}. */
+        public Entry withJobId(String newJobId, Instant at) {
+            return new Entry(newJobId, region, endpointUrl, credentialsId, owner, queueId, buildNumber, state, at,
+                    description, recordId == null ? jobId : recordId, buildEnded);
+        }
+
+        public Entry withBuildEnded(boolean ended) {
+            return new Entry(jobId, region, endpointUrl, credentialsId, owner, queueId, buildNumber, state,
+                    acknowledgedAt, description, recordId, ended);
+        }
+
+        /** The id of the chain's first job; the job's own id when there is no chain. */
+        public String recordIdOrJobId() {
+            return recordId == null ? jobId : recordId;
         }
     }
 
@@ -131,6 +173,33 @@ public final class JobJournal {
         write(next);
         entries = next;
         return true;
+    }
+
+    /**
+     * Replaces the entry of {@code oldJobId} (if any) by {@code entry}, at the same place, in one write: a chain's
+     * follow-up job takes over from the job before it.
+     */
+    public synchronized void replace(String oldJobId, Entry entry) throws IOException {
+        Map<String, Entry> next = new LinkedHashMap<>();
+        boolean placed = false;
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            if (e.getKey().equals(oldJobId)) {
+                next.put(entry.jobId(), entry);
+                placed = true;
+            } else if (!e.getKey().equals(entry.jobId())) {
+                next.put(e.getKey(), e.getValue());
+            }
+        }
+        if (!placed) {
+            next.put(entry.jobId(), entry);
+        }
+        write(next);
+        entries = next;
+    }
+
+    /** The entry whose chain has this record id (or, for a job outside a chain, whose job id it is). */
+    public synchronized Optional<Entry> byRecordId(String recordId) {
+        return entries.values().stream().filter(e -> e.recordIdOrJobId().equals(recordId)).findFirst();
     }
 
     public synchronized List<Entry> entries() {
@@ -196,6 +265,10 @@ public final class JobJournal {
             json.writeStringField("state", e.state().name());
             writeOptional(json, "acknowledgedAt", e.acknowledgedAt() == null ? null : e.acknowledgedAt().toString());
             writeOptional(json, "description", e.description());
+            writeOptional(json, "recordId", e.recordId());
+            if (e.buildEnded()) {
+                json.writeBooleanField("buildEnded", true);
+            }
             json.writeEndObject();
         }
         json.writeEndArray();
@@ -273,7 +346,7 @@ public final class JobJournal {
         }
     }
 
-    /** A flat object of strings and numbers; nested values are skipped. */
+    /** A flat object of strings, numbers and booleans; nested values are skipped. */
     private static Map<String, Object> readObject(JsonParser json) throws IOException {
         Map<String, Object> fields = new LinkedHashMap<>();
         while (json.nextToken() == JsonToken.FIELD_NAME) {
@@ -282,6 +355,8 @@ public final class JobJournal {
             switch (value) {
                 case VALUE_STRING -> fields.put(name, json.getText());
                 case VALUE_NUMBER_INT -> fields.put(name, json.getLongValue());
+                case VALUE_TRUE -> fields.put(name, Boolean.TRUE);
+                case VALUE_FALSE -> fields.put(name, Boolean.FALSE);
                 case VALUE_NULL -> fields.remove(name);
                 default -> json.skipChildren();
             }
@@ -299,6 +374,7 @@ public final class JobJournal {
         try {
             parsed = State.valueOf(state);
         } catch (IllegalArgumentException e) {
+            // (the message lists the states before the live link: an older reader's message reads the same)
             throw new IllegalArgumentException("state '" + state + "' is not one of ACKNOWLEDGED, QUEUED, BUILDING, "
                     + "REPORTING");
         }
@@ -309,7 +385,17 @@ public final class JobJournal {
         }
         return new Entry(string(f, "jobId"), string(f, "region"), string(f, "endpointUrl"),
                 string(f, "credentialsId"), string(f, "owner"), number(f, "queueId"), (int) buildNumber, parsed,
-                at == null ? null : Instant.parse(at), string(f, "description"));
+                at == null ? null : Instant.parse(at), string(f, "description"), string(f, "recordId"),
+                bool(f, "buildEnded"));
+    }
+
+    /** Absent (a file written before the live link) is false. */
+    private static boolean bool(Map<String, Object> f, String name) {
+        Object value = f.get(name);
+        if (value != null && !(value instanceof Boolean)) {
+            throw new IllegalArgumentException(name + " is not true or false");
+        }
+        return Boolean.TRUE.equals(value);
     }
 
     private static String string(Map<String, Object> f, String name) {

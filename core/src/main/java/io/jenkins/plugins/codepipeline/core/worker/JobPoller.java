@@ -24,8 +24,8 @@ import software.amazon.awssdk.services.codepipeline.model.PollForJobsResponse;
 
 /**
  * One poll: PollForJobs for at most the free room, then AcknowledgeJob with each job's nonce, one job at a time,
- * telling the handler about each job before its acknowledgement (so that it can record the job first) and handing it
- * on right after its acknowledgement answered InProgress.
+ * asking the handler whether it takes each job at all, telling it about each job before its acknowledgement (so that
+ * it can record the job first) and handing it on right after its acknowledgement answered InProgress.
  *
  * <p>The nonce decides who runs a job: when two workers received it (CodePipeline hands a job out again once its
  * dispatch timeout passes), only the latest nonce is accepted, and the other worker gets InvalidNonceException. Such a
@@ -114,21 +114,22 @@ public final class JobPoller {
             Set<String> secrets = catalog.secretProperties(key, signWith).orElse(null);
             List<ReceivedJob> acknowledged = new ArrayList<>();
             List<DroppedJob> dropped = new ArrayList<>();
+            List<String> left = new ArrayList<>();
             Set<String> seen = new HashSet<>();
             for (Job job : jobs) {
                 if (Thread.interrupted()) {
                     throw new InterruptedException("interrupted while acknowledging the jobs of " + key.describe());
                 }
-                take(key, job, secrets, client, signed, session, seen, handler, acknowledged, dropped);
+                take(key, job, secrets, client, signed, session, seen, handler, acknowledged, dropped, left);
             }
-            return new PollOutcome(key, at, acknowledged, dropped, null, null);
+            return new PollOutcome(key, at, acknowledged, dropped, null, null, left);
         }
     }
 
     private void take(PollKey key, Job job, Set<String> secrets, CodePipelineClient client,
             AwsRequestOverrideConfiguration signed, AwsCredentials session, Set<String> seen,
-            AcknowledgedJobHandler handler, List<ReceivedJob> acknowledged, List<DroppedJob> dropped)
-            throws InterruptedException {
+            AcknowledgedJobHandler handler, List<ReceivedJob> acknowledged, List<DroppedJob> dropped,
+            List<String> left) throws InterruptedException {
         String jobId = job.id();
         if (jobId == null || !seen.add(jobId)) {
             return; // one answer listing a job twice still hands it on once
@@ -139,6 +140,16 @@ public final class JobPoller {
         } catch (IllegalArgumentException e) {
             // Not acknowledged: a job this worker cannot read goes back to CodePipeline, not into a build.
             dropped.add(new DroppedJob(jobId, "not acknowledged: its data is malformed (" + e.getMessage() + ")"));
+            return;
+        }
+        boolean taken;
+        try {
+            taken = handler.take(received);
+        } catch (RuntimeException e) {
+            taken = false; // the contract says it must not throw; a job nobody decided on is not ours
+        }
+        if (!taken) {
+            left.add(jobId); // not acknowledged on purpose: CodePipeline hands it out again
             return;
         }
         try {

@@ -4,12 +4,16 @@ import io.jenkins.plugins.codepipeline.core.AwsErrorMessages;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -19,8 +23,10 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * One pass over every subscriber (a Jenkins trigger, the command-line worker). Subscribers with equal keys share
- * one PollForJobs whose batch is the sum of their free room, and none is made when that is 0, so no job is taken
- * that cannot start soon. The jobs received go to the subscribers with room, in their order. Keys are polled in
+ * one PollForJobs whose batch is the sum of their free room and of the follow-up jobs they await, and none is made
+ * when that is 0, so no job is taken that cannot start soon. The jobs received go to the subscribers with room, in
+ * their order; a follow-up job a subscriber claims goes to it without room, and a new job that finds no room left is
+ * not acknowledged (CodePipeline hands it out again). Keys are polled in
  * parallel on the caller's executor, by at most {@code parallelism} tasks, so that one slow region does not hold up
  * the others and a thousand keys do not take a thousand threads.
  *
@@ -65,7 +71,42 @@ public final class PollCycle {
         /** After each poll of its key (success or failure). */
         default void polled(PollOutcome outcome, PollHealth health) {
         }
+
+        /** What a received job is to this subscriber; see {@link #classify}. */
+        enum FollowUp {
+            /** A job that starts new work: it needs free room. */
+            NEW_JOB,
+            /** A follow-up job of one of this subscriber's own chains: taken without free room, then attached. */
+            ATTACH,
+            /** A follow-up job whose token another worker issued: never acknowledged. */
+            LEAVE
+        }
+
+        /**
+         * Asked for every job before it is acknowledged: {@link FollowUp#ATTACH} = a follow-up job of one of this
+         * subscriber's own chains (acknowledge it even without free room, then {@link #attach} instead of
+         * {@link #accept}); {@link FollowUp#LEAVE} = never acknowledge (a follow-up job naming another instance);
+         * {@link FollowUp#NEW_JOB} = as any job (needs free room). Default NEW_JOB. Must not throw.
+         */
+        default FollowUp classify(ReceivedJob job) {
+            return FollowUp.NEW_JOB;
+        }
+
+        /** Follow-up jobs this subscriber waits for: its key is polled while freeRoom() + awaitedFollowUps() > 0.
+         *  Default 0. */
+        default int awaitedFollowUps() {
+            return 0;
+        }
+
+        /** An {@link FollowUp#ATTACH} job, acknowledged ({@link #beforeAccept} was called first, as for any job).
+         *  Must not throw. */
+        default void attach(ReceivedJob job) {
+            accept(job);
+        }
     }
+
+    /** The most job ids remembered as left for another instance, so that each is logged once. */
+    private static final int LEFT_REMEMBERED = 10_000;
 
     private final JobPoller poller;
     private final PollLog log;
@@ -73,6 +114,14 @@ public final class PollCycle {
     private final Map<PollKey, PollHealth> health = new ConcurrentHashMap<>();
     /** The last secret-flags problem logged per key, so that it is logged once per change. */
     private final Map<PollKey, String> catalogProblems = new ConcurrentHashMap<>();
+    /** Jobs left for the instance that issued their token, already logged. */
+    private final Set<String> leftLogged = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<String, Boolean>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > LEFT_REMEMBERED;
+                }
+            }));
 
     public PollCycle(JobPoller poller, PollLog log, Clock clock) {
         this.poller = Objects.requireNonNull(poller, "poller");
@@ -107,7 +156,7 @@ public final class PollCycle {
         Queue<Group> work = new ConcurrentLinkedQueue<>();
         byKey.forEach((key, members) -> {
             Group group = Group.of(key, members, log);
-            if (group.totalRoom > 0) {
+            if (group.batch > 0) {
                 work.add(group);
             }
         });
@@ -171,44 +220,102 @@ public final class PollCycle {
             return;
         }
         PollOutcome outcome = poller.poll(group.key, credentials,
-                Math.min(group.totalRoom, JobPoller.MAX_BATCH_SIZE), new HandOut(group));
+                Math.min(group.batch, JobPoller.MAX_BATCH_SIZE), new HandOut(group));
         finish(group, outcome);
     }
 
     /**
-     * Hands the jobs of one poll out. The taker of a job is chosen before it is acknowledged (the first subscriber
-     * with room left; the batch never exceeds the room, so one always has some), so that it can record the job
-     * first; a job that is then not acknowledged gives its room back. Used by one poll's thread only.
+     * Hands the jobs of one poll out. Each job is classified first: a follow-up job a member claims
+     * ({@link Subscriber.FollowUp#ATTACH}) goes to that member without using room; one whose token another instance
+     * issued ({@link Subscriber.FollowUp#LEAVE}) is left unacknowledged; any other job goes to the first member with
+     * room left, or is left unacknowledged when none has any. The taker is chosen before the job is acknowledged, so
+     * that it can record the job first; a job that is then not acknowledged gives its room back. Used by one poll's
+     * thread only.
      */
     private final class HandOut implements AcknowledgedJobHandler {
         private final Group group;
         private final int[] left;
         private final Map<String, Integer> takers = new HashMap<>();
+        private final Set<String> attaching = new HashSet<>();
 
         HandOut(Group group) {
             this.group = group;
             this.left = group.rooms.clone();
         }
 
+        /** The first member with room left; -1 when none has any. */
         private int chooseTaker() {
             for (int i = 0; i < left.length; i++) {
                 if (left[i] > 0) {
                     return i;
                 }
             }
-            return 0;
+            return -1;
+        }
+
+        @Override
+        public boolean take(ReceivedJob job) {
+            boolean leave = false;
+            for (int i = 0; i < group.members.size(); i++) {
+                Subscriber.FollowUp kind;
+                try {
+                    kind = group.members.get(i).classify(job);
+                } catch (RuntimeException e) {
+                    log.warning("A subscriber of " + group.key.describe() + " could not classify job " + job.jobId()
+                            + " (" + AwsErrorMessages.rootMessage(e) + "); it is taken as a new job.");
+                    kind = Subscriber.FollowUp.NEW_JOB;
+                }
+                if (kind == Subscriber.FollowUp.ATTACH) {
+                    takers.put(job.jobId(), i);
+                    attaching.add(job.jobId());
+                    return true;
+                }
+                leave |= kind == Subscriber.FollowUp.LEAVE;
+            }
+            if (leave) {
+                if (leftLogged.add(job.jobId())) {
+                    Optional<ContinuationTokens.Issued> issued = ContinuationTokens.parse(job.continuationToken());
+                    log.info("Follow-up " + job.describe() + " of " + group.key.describe() + " is left for the "
+                            + "Jenkins instance " + issued.map(ContinuationTokens.Issued::fingerprint)
+                                    .orElse("(unknown)")
+                            + " that issued its token; this worker never acknowledges it.");
+                }
+                return false;
+            }
+            int taker = chooseTaker();
+            if (taker < 0) {
+                log.fine("Job " + job.jobId() + " of " + group.key.describe() + " is not taken: no free room (the poll "
+                        + "was for awaited follow-up jobs). CodePipeline hands it out again after its dispatch "
+                        + "timeout.");
+                return false;
+            }
+            left[taker]--;
+            takers.put(job.jobId(), taker);
+            return true;
+        }
+
+        private void giveBack(String jobId, int taker) {
+            if (!attaching.remove(jobId)) {
+                left[taker]++;
+            }
         }
 
         @Override
         public void beforeAcknowledge(ReceivedJob job) {
-            int taker = chooseTaker();
-            left[taker]--;
-            takers.put(job.jobId(), taker);
+            Integer chosen = takers.get(job.jobId());
+            int taker;
+            if (chosen == null) { // a poller that did not ask take()
+                taker = Math.max(0, chooseTaker());
+                left[taker]--;
+                takers.put(job.jobId(), taker);
+            } else {
+                taker = chosen;
+            }
             try {
                 group.members.get(taker).beforeAccept(job);
             } catch (RuntimeException e) {
                 takers.remove(job.jobId());
-                left[taker]++;
+                giveBack(job.jobId(), taker);
                 log.warning("Job " + job.jobId() + " of " + group.key.describe() + " is not acknowledged: it could "
                         + "not be recorded (" + AwsErrorMessages.rootMessage(e) + "). CodePipeline hands it out again "
                         + "after its dispatch timeout.");
@@ -221,17 +328,23 @@ public final class PollCycle {
             Integer chosen = takers.remove(job.jobId());
             int taker;
             if (chosen == null) { // a poller that did not announce the job
-                taker = chooseTaker();
+                taker = Math.max(0, chooseTaker());
                 left[taker]--;
             } else {
                 taker = chosen;
             }
-            log.info("Received " + job.describe() + " for " + group.key.describe());
+            boolean attach = attaching.remove(job.jobId());
+            log.info("Received " + (attach ? "follow-up " : "") + job.describe() + " for " + group.key.describe());
             try {
-                group.members.get(taker).accept(job);
+                if (attach) {
+                    group.members.get(taker).attach(job);
+                } else {
+                    group.members.get(taker).accept(job);
+                }
             } catch (RuntimeException e) {
                 log.warning("Job " + job.jobId() + " of " + group.key.describe() + " was acknowledged, but could not "
-                        + "be started: " + AwsErrorMessages.rootMessage(e) + ". It times out in CodePipeline.");
+                        + "be " + (attach ? "attached to its build" : "started") + ": "
+                        + AwsErrorMessages.rootMessage(e) + ". It times out in CodePipeline.");
             }
         }
 
@@ -241,7 +354,7 @@ public final class PollCycle {
             if (taker == null) {
                 return;
             }
-            left[taker]++;
+            giveBack(job.jobId(), taker);
             try {
                 group.members.get(taker).notAccepted(job, reason);
             } catch (RuntimeException e) {
@@ -300,34 +413,44 @@ public final class PollCycle {
         }
     }
 
-    /** The subscribers of one key and their room at the start of this pass. */
+    /** The subscribers of one key, their room at the start of this pass and the batch to ask for. */
     private static final class Group {
         final PollKey key;
         final List<Subscriber> members;
         final int[] rooms;
-        final int totalRoom;
+        /** The free room plus the awaited follow-up jobs of every member. */
+        final int batch;
 
-        private Group(PollKey key, List<Subscriber> members, int[] rooms, int totalRoom) {
+        private Group(PollKey key, List<Subscriber> members, int[] rooms, int batch) {
             this.key = key;
             this.members = members;
             this.rooms = rooms;
-            this.totalRoom = totalRoom;
+            this.batch = batch;
         }
 
         static Group of(PollKey key, List<Subscriber> members, PollLog log) {
             int[] rooms = new int[members.size()];
             long total = 0;
             for (int i = 0; i < rooms.length; i++) {
+                Subscriber member = members.get(i);
                 int room;
                 try {
-                    room = members.get(i).freeRoom();
+                    room = member.freeRoom();
                 } catch (RuntimeException e) {
                     log.warning("A subscriber of " + key.describe() + " could not say its free room ("
                             + AwsErrorMessages.rootMessage(e) + "); it takes no job this time.");
                     room = 0;
                 }
+                int awaited;
+                try {
+                    awaited = member.awaitedFollowUps();
+                } catch (RuntimeException e) {
+                    log.warning("A subscriber of " + key.describe() + " could not say how many follow-up jobs it "
+                            + "awaits (" + AwsErrorMessages.rootMessage(e) + "); none are polled for this time.");
+                    awaited = 0;
+                }
                 rooms[i] = Math.max(0, room);
-                total += rooms[i];
+                total += rooms[i] + Math.max(0, awaited);
             }
             return new Group(key, members, rooms, (int) Math.min(total, Integer.MAX_VALUE));
         }

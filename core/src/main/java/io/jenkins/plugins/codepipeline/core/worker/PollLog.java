@@ -6,6 +6,11 @@ public interface PollLog {
 
     void warning(String line);
 
+    /** A routine line a person rarely needs (a job left for lack of room); by default an info line. */
+    default void fine(String line) {
+        info(line);
+    }
+
     /** Drops every line. */
     PollLog NONE = new PollLog() {
         @Override

@@ -167,4 +167,80 @@ class JobJournalTest {
             assertEquals(2, files.count(), "the original is copied aside");
         }
     }
+
+    @Test
+    void aChainKeepsItsRecordIdAndEndedFlagAcrossAReload() throws Exception {
+        Path file = dir.resolve("chain.json");
+        JobJournal journal = new JobJournal(file);
+        Entry first = entry("job-1", "app").withBuild(3).withState(State.AWAITING_FOLLOW_UP).withRecordId("job-1");
+        journal.put(entry("other", "app"));
+        journal.put(first);
+        journal.put(entry("last", "app"));
+        Entry followUp = first.withJobId("job-2", AT.plusSeconds(5)).withState(State.BUILDING).withBuildEnded(true);
+        journal.replace("job-1", followUp);
+
+        JobJournal reloaded = new JobJournal(file);
+        assertEquals(List.of("other", "job-2", "last"), reloaded.entries().stream().map(Entry::jobId).toList());
+        Entry read = reloaded.get("job-2").orElseThrow();
+        assertEquals("job-1", read.recordId());
+        assertEquals("job-1", read.recordIdOrJobId());
+        assertTrue(read.buildEnded());
+        assertEquals(State.BUILDING, read.state());
+        assertEquals(AT.plusSeconds(5), read.acknowledgedAt());
+        assertEquals(followUp, read);
+        assertFalse(reloaded.get("job-1").isPresent());
+        assertEquals(List.of(), reloaded.warnings());
+        String json = Files.readString(file, StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"recordId\" : \"job-1\""), json);
+        assertTrue(json.contains("\"buildEnded\" : true"), json);
+        assertTrue(json.contains("AWAITING_FOLLOW_UP") || json.contains("BUILDING"), json);
+    }
+
+    @Test
+    void anEntryWithoutAChainIsWrittenAsBefore() throws Exception {
+        Path file = dir.resolve("plain.json");
+        JobJournal journal = new JobJournal(file);
+        Entry plain = entry("job-a", "app");
+        assertEquals(null, plain.recordId());
+        assertFalse(plain.buildEnded());
+        assertEquals("job-a", plain.recordIdOrJobId());
+        journal.put(plain);
+        String json = Files.readString(file, StandardCharsets.UTF_8);
+        assertFalse(json.contains("recordId"), json);
+        assertFalse(json.contains("buildEnded"), json);
+        assertEquals(plain, new JobJournal(file).get("job-a").orElseThrow());
+    }
+
+    @Test
+    void aFileWrittenBeforeTheLiveLinkIsRead() throws Exception {
+        Path file = dir.resolve("old.json");
+        Files.writeString(file, "{\"version\":1,\"jobs\":[{\"jobId\":\"j\",\"region\":\"eu-west-1\",\"owner\":\"app\","
+                + "\"queueId\":0,\"buildNumber\":2,\"state\":\"BUILDING\",\"acknowledgedAt\":\"2026-01-02T03:04:05Z\"}]}",
+                StandardCharsets.UTF_8);
+        JobJournal journal = new JobJournal(file);
+        Entry read = journal.get("j").orElseThrow();
+        assertEquals(null, read.recordId());
+        assertFalse(read.buildEnded());
+        assertEquals(List.of(), journal.warnings());
+    }
+
+    @Test
+    void aMalformedEndedFlagSkipsOnlyThatEntry() throws Exception {
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, "{\"version\":1,\"jobs\":[{\"jobId\":\"a\",\"state\":\"AWAITING_FOLLOW_UP\","
+                + "\"recordId\":\"a\"},{\"jobId\":\"b\",\"state\":\"BUILDING\",\"buildEnded\":\"yes\"}]}",
+                StandardCharsets.UTF_8);
+        JobJournal journal = new JobJournal(file);
+        assertEquals(List.of("a"), journal.entries().stream().map(Entry::jobId).toList());
+        assertEquals(State.AWAITING_FOLLOW_UP, journal.get("a").orElseThrow().state());
+        assertEquals(1, journal.warnings().size());
+    }
+
+    @Test
+    void replaceWithoutTheOldEntryAppends() throws Exception {
+        JobJournal journal = new JobJournal(dir.resolve("r.json"));
+        journal.put(entry("x", "app"));
+        journal.replace("gone", entry("y", "app"));
+        assertEquals(List.of("x", "y"), journal.entries().stream().map(Entry::jobId).toList());
+    }
 }
