@@ -26,6 +26,7 @@ import io.jenkins.plugins.codepipeline.core.ReportOutcome;
 import io.jenkins.plugins.codepipeline.core.SuccessResult;
 import io.jenkins.plugins.codepipeline.impl.FormHelpers;
 import io.jenkins.plugins.codepipeline.impl.JobResultSender;
+import io.jenkins.plugins.codepipeline.worker.build.FollowUpWait;
 import io.jenkins.plugins.codepipeline.impl.OutputVariablesCollector;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -200,7 +201,9 @@ public class CodePipelineJobResultPublisher extends Notifier implements SimpleBu
             @NonNull Launcher launcher, @NonNull TaskListener listener) throws InterruptedException, IOException {
         Result result = run.getResult() == null ? Result.SUCCESS : run.getResult();
         boolean success = result == Result.SUCCESS || (successOnUnstable && result == Result.UNSTABLE);
-        String resolvedJobId = JobResultSender.jobId(run, env.expand(jobId), env).value();
+        // The live link: a job of the build's chain is reported once the follow-up job is attached, to that job.
+        String resolvedJobId = FollowUpWait.currentJob(run, JobResultSender.jobId(run, env.expand(jobId), env).value(),
+                listener.getLogger());
         String externalId = externalExecutionId != null ? env.expand(externalExecutionId)
                 : JobResultSender.defaultExternalExecutionId(run);
         JobResult jobResult;

@@ -17,6 +17,7 @@ import io.jenkins.plugins.codepipeline.core.CurrentRevision;
 import io.jenkins.plugins.codepipeline.core.ExecutionDetails;
 import io.jenkins.plugins.codepipeline.core.JobResult;
 import io.jenkins.plugins.codepipeline.core.SuccessResult;
+import io.jenkins.plugins.codepipeline.core.worker.ContinuationTokens;
 import io.jenkins.plugins.codepipeline.impl.FormHelpers;
 import io.jenkins.plugins.codepipeline.impl.OutputVariablesCollector;
 import java.io.IOException;
@@ -221,6 +222,11 @@ public class CodePipelineJobSuccessStep extends AbstractCodePipelineJobStep {
     @Override
     public JobResult toResult(Run<?, ?> run, EnvVars environment, @CheckForNull FilePath workspace,
             @CheckForNull String jobId, TaskListener listener) throws IOException, InterruptedException {
+        try {
+            ContinuationTokens.requireUserToken(continuationToken, "continuationToken");
+        } catch (IllegalArgumentException e) {
+            throw new AbortException(e.getMessage());
+        }
         SuccessResult.Builder result = SuccessResult.builder().jobId(jobId).continuationToken(continuationToken);
         if (revision != null || changeIdentifier != null || revisionSummary != null || revisionCreated != null) {
             result.currentRevision(CurrentRevision.builder().revision(revision).changeIdentifier(changeIdentifier)
@@ -279,6 +285,17 @@ public class CodePipelineJobSuccessStep extends AbstractCodePipelineJobStep {
         public FormValidation doCheckPercentComplete(@AncestorInPath Item item, @QueryParameter String value) {
             FormHelpers.checkConfigurePermission(item);
             return FormHelpers.checkPercentComplete(value);
+        }
+
+        @POST
+        public FormValidation doCheckContinuationToken(@AncestorInPath Item item, @QueryParameter String value) {
+            FormHelpers.checkConfigurePermission(item);
+            try {
+                ContinuationTokens.requireUserToken(Util.fixEmpty(value), "continuationToken");
+                return FormValidation.ok();
+            } catch (IllegalArgumentException e) {
+                return FormValidation.error(e.getMessage());
+            }
         }
 
         @POST

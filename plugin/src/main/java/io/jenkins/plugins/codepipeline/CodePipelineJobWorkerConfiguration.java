@@ -33,6 +33,8 @@ public class CodePipelineJobWorkerConfiguration extends GlobalConfiguration {
     private int maxAttempts = ConnectionSettings.DEFAULT_MAX_ATTEMPTS;
     private int timeoutSeconds = (int) ConnectionSettings.DEFAULT_TIMEOUT.toSeconds();
     private int pollIntervalSeconds = DEFAULT_POLL_INTERVAL_SECONDS;
+    /** The live link's default for the triggers that do not choose: off. */
+    private boolean reportProgress;
 
     public CodePipelineJobWorkerConfiguration() {
         load();
@@ -137,6 +139,20 @@ public class CodePipelineJobWorkerConfiguration extends GlobalConfiguration {
     public void setPollIntervalSeconds(int pollIntervalSeconds) {
         this.pollIntervalSeconds = pollIntervalSeconds >= 1 && pollIntervalSeconds <= MAX_POLL_INTERVAL_SECONDS
                 ? pollIntervalSeconds : DEFAULT_POLL_INTERVAL_SECONDS;
+        save();
+    }
+
+    /**
+     * Whether builds started by the job triggers report progress when they start (the live link), unless a trigger
+     * chooses otherwise. Off by default: the job id changes during the build (see the help).
+     */
+    public boolean isReportProgress() {
+        return reportProgress;
+    }
+
+    @DataBoundSetter
+    public void setReportProgress(boolean reportProgress) {
+        this.reportProgress = reportProgress;
         save();
     }
 

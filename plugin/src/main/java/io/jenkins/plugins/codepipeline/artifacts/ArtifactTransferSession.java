@@ -21,6 +21,7 @@ import io.jenkins.plugins.codepipeline.impl.AwsCredentialsResolver;
 import io.jenkins.plugins.codepipeline.impl.JobResultSender;
 import io.jenkins.plugins.codepipeline.impl.SharedReporter;
 import io.jenkins.plugins.codepipeline.worker.build.CodePipelineJobAction;
+import io.jenkins.plugins.codepipeline.worker.build.FollowUpWait;
 import io.jenkins.plugins.codepipeline.worker.build.JobConnection;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -109,7 +110,7 @@ final class ArtifactTransferSession {
     static Map<String, String> download(Run<?, ?> run, FilePath workspace, Map<String, String> environment,
             TaskListener listener, Arguments arguments, @CheckForNull List<String> names, @CheckForNull String dir)
             throws IOException, InterruptedException {
-        return transfer(run, environment, listener, arguments, () -> {
+        return transfer(run, environment, listener, arguments, false, () -> {
             String target = dir == null ? null : WorkspacePaths.relative(dir, "dir");
             if (target != null && target.isEmpty()) {
                 throw new IllegalArgumentException("dir '" + dir + "' is the workspace itself. Give a directory "
@@ -130,7 +131,7 @@ final class ArtifactTransferSession {
     static Map<String, String> upload(Run<?, ?> run, FilePath workspace, Map<String, String> environment,
             TaskListener listener, Arguments arguments, List<Map.Entry<String, String>> paths)
             throws IOException, InterruptedException {
-        return transfer(run, environment, listener, arguments, () -> {
+        return transfer(run, environment, listener, arguments, true, () -> {
             List<Map.Entry<String, String>> relative = new ArrayList<>();
             for (Map.Entry<String, String> pair : paths) {
                 String name = pair.getKey();
@@ -150,10 +151,16 @@ final class ArtifactTransferSession {
         Work check();
     }
 
+    /**
+     * @param afterFollowUp whether the transfer waits for the live link's follow-up job (an upload goes to the job
+     *                      that gets the result); a download takes the chain's current job as it is
+     */
     private static Map<String, String> transfer(Run<?, ?> run, Map<String, String> environment, TaskListener listener,
-            Arguments arguments, Checked checked) throws IOException, InterruptedException {
+            Arguments arguments, boolean afterFollowUp, Checked checked) throws IOException, InterruptedException {
         PrintStream log = listener.getLogger();
-        String jobId = JobResultSender.jobId(run, arguments.jobId(), environment).value();
+        String resolved = JobResultSender.jobId(run, arguments.jobId(), environment).value();
+        String jobId = afterFollowUp ? FollowUpWait.currentJob(run, resolved, log)
+                : FollowUpWait.currentJobNow(run, resolved);
         ArtifactTransferSession session = null;
         try {
             Work work = checked.check();

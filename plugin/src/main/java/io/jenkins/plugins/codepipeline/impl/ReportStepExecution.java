@@ -9,6 +9,7 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.codepipeline.AbstractCodePipelineJobStep;
 import io.jenkins.plugins.codepipeline.core.JobResult;
 import io.jenkins.plugins.codepipeline.core.ReportOutcome;
+import io.jenkins.plugins.codepipeline.worker.build.FollowUpWait;
 import java.io.IOException;
 import org.jenkinsci.plugins.workflow.actions.WarningAction;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
@@ -42,14 +43,16 @@ public final class ReportStepExecution extends SynchronousNonBlockingStepExecuti
         if (environment == null) {
             environment = new EnvVars();
         }
+        // The live link: a job of the build's chain is reported once the follow-up job is attached, to that job.
+        String current = FollowUpWait.currentJob(run, jobId, listener.getLogger());
         JobResult result;
         try {
             FilePath workspace = step.needsWorkspace() ? getContext().get(FilePath.class) : null;
-            result = step.toResult(run, environment, workspace, jobId, listener);
+            result = step.toResult(run, environment, workspace, current, listener);
         } catch (IOException | RuntimeException e) {
             // A step that fails before it sends (a missing variables file, a duplicate variable, a bad
             // revisionCreated) still fails the build's own job at completion, even when the Jenkinsfile catches it.
-            JobResultSender.recordStepFailure(run, jobId, e.getMessage(), listener.getLogger());
+            JobResultSender.recordStepFailure(run, current, e.getMessage(), listener.getLogger());
             throw e;
         }
         // send records its own failures the same way.

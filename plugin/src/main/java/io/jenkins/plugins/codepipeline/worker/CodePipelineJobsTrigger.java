@@ -58,6 +58,13 @@ public class CodePipelineJobsTrigger extends Trigger<Job<?, ?>> {
     private int maxJobsInFlight = DEFAULT_MAX_JOBS_IN_FLIGHT;
     private boolean unstableAsSuccess;
     private String branches;
+    /** The live link: "" (null) for the global default, {@link #REPORT_PROGRESS_ALWAYS} or {@link #REPORT_PROGRESS_NEVER}. */
+    private String reportProgress;
+
+    /** {@code reportProgress} values: on for this trigger, whatever the global default. */
+    public static final String REPORT_PROGRESS_ALWAYS = "always";
+    /** {@code reportProgress} values: off for this trigger, whatever the global default. */
+    public static final String REPORT_PROGRESS_NEVER = "never";
 
     @DataBoundConstructor
     public CodePipelineJobsTrigger(String category, String provider, String version) {
@@ -155,6 +162,36 @@ public class CodePipelineJobsTrigger extends Trigger<Job<?, ?>> {
     public void setBranches(String branches) {
         String text = Util.fixEmptyAndTrim(branches);
         this.branches = text == null ? null : String.join(" ", BRANCH_SEPARATORS.split(text));
+    }
+
+    /**
+     * Whether builds report progress when they start (the live link: CodePipeline links the execution to the build):
+     * {@code ""} for the global default, {@code always} or {@code never}. Never null.
+     */
+    public String getReportProgress() {
+        return reportProgress == null ? "" : reportProgress;
+    }
+
+    /** {@code ""} (or null, or {@code default}) for the global default, {@code always}, {@code never}; any other value
+     *  counts as the global default. */
+    @DataBoundSetter
+    public void setReportProgress(String reportProgress) {
+        String value = Util.fixEmptyAndTrim(reportProgress);
+        if (value != null) {
+            value = value.toLowerCase(java.util.Locale.ROOT);
+        }
+        this.reportProgress = REPORT_PROGRESS_ALWAYS.equals(value) || REPORT_PROGRESS_NEVER.equals(value) ? value : null;
+    }
+
+    /** The option, resolved: the trigger's, else the global default (off unless an administrator turned it on). */
+    public boolean reportsProgress() {
+        if (REPORT_PROGRESS_ALWAYS.equals(reportProgress)) {
+            return true;
+        }
+        if (REPORT_PROGRESS_NEVER.equals(reportProgress)) {
+            return false;
+        }
+        return CodePipelineJobWorkerConfiguration.get().isReportProgress();
     }
 
     /** The job this trigger was started for; null before {@link #start}. */
@@ -424,6 +461,18 @@ public class CodePipelineJobsTrigger extends Trigger<Job<?, ?>> {
                 return FormValidation.ok(); // a reader in the Directive Generator: nothing to say
             }
             return FormHelpers.checkIntegerRange(value, 1, MAX_JOBS_IN_FLIGHT_LIMIT);
+        }
+
+        @POST
+        public ListBoxModel doFillReportProgressItems(@AncestorInPath Item item) {
+            FormHelpers.checkReadPermission(item);
+            ListBoxModel items = new ListBoxModel();
+            items.add(CodePipelineJobWorkerConfiguration.get().isReportProgress()
+                    ? Messages.CodePipelineJobsTrigger_ReportProgressDefaultOn()
+                    : Messages.CodePipelineJobsTrigger_ReportProgressDefaultOff(), "");
+            items.add(Messages.CodePipelineJobsTrigger_ReportProgressAlways(), REPORT_PROGRESS_ALWAYS);
+            items.add(Messages.CodePipelineJobsTrigger_ReportProgressNever(), REPORT_PROGRESS_NEVER);
+            return items;
         }
 
         @POST

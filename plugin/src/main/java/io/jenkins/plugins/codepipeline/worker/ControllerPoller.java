@@ -21,6 +21,7 @@ import io.jenkins.plugins.codepipeline.core.worker.PollOutcome;
 import io.jenkins.plugins.codepipeline.core.worker.ReceivedJob;
 import io.jenkins.plugins.codepipeline.core.worker.SessionCredentialsCache;
 import io.jenkins.plugins.codepipeline.impl.SharedReporter;
+import io.jenkins.plugins.codepipeline.worker.build.FollowUpJobs;
 import io.jenkins.plugins.codepipeline.worker.build.InFlightJobs;
 import io.jenkins.plugins.codepipeline.worker.build.JobBuildScheduler;
 import io.jenkins.plugins.codepipeline.worker.build.JobConnection;
@@ -261,6 +262,7 @@ public final class ControllerPoller extends PeriodicWork {
         private final boolean unstableAsSuccess;
         private final int maxJobsInFlight;
         private final String credentialsId;
+        private final boolean reportProgress;
 
         Subscriber(TriggerRegistry.Evaluation evaluation, Services services) {
             this.evaluation = evaluation;
@@ -271,6 +273,7 @@ public final class ControllerPoller extends PeriodicWork {
             this.unstableAsSuccess = trigger.isUnstableAsSuccess();
             this.maxJobsInFlight = trigger.getMaxJobsInFlight();
             this.credentialsId = trigger.effectiveCredentialsId();
+            this.reportProgress = trigger.reportsProgress();
         }
 
         @Override
@@ -289,10 +292,32 @@ public final class ControllerPoller extends PeriodicWork {
                     CodePipelineJobWorkerConfiguration.get().isAllowControllerCredentials());
         }
 
-        /** Before AcknowledgeJob: the job is recorded as pending; a failure keeps it from being acknowledged. */
+        /** Before AcknowledgeJob: the job is recorded as pending; a failure keeps it from being acknowledged. A
+         *  follow-up job of this controller's live link is not: its chain's record holds it. */
         @Override
         public void beforeAccept(ReceivedJob received) {
+            if (FollowUpJobs.classify(received) == FollowUp.ATTACH) {
+                return;
+            }
             JobBuildScheduler.prepare(job, received, connection);
+        }
+
+        /** The live link: a follow-up job whose token this controller issued is attached to its build, one whose
+         *  token another controller issued is left alone; any other job is a new job. */
+        @Override
+        public FollowUp classify(ReceivedJob received) {
+            return FollowUpJobs.classify(received);
+        }
+
+        /** Builds of this job waiting for their follow-up jobs: polled for even without free room. */
+        @Override
+        public int awaitedFollowUps() {
+            return InFlightJobs.get().awaitingFor(job);
+        }
+
+        @Override
+        public void attach(ReceivedJob received) {
+            FollowUpJobs.attach(job, received, connection);
         }
 
         /** AcknowledgeJob did not make it ours: its pending record goes. */
@@ -310,7 +335,7 @@ public final class ControllerPoller extends PeriodicWork {
                 // Its answer, not the record: a job that could not be queued may be failed and gone from the record
                 // before this line runs.
                 status.scheduled(received, now, JobBuildScheduler.schedule(job, received, connection,
-                        unstableAsSuccess));
+                        unstableAsSuccess, reportProgress));
             } catch (RuntimeException | LinkageError e) {
                 // schedule never throws by contract; should it, the job is still acknowledged: say so loudly
                 LOGGER.log(Level.WARNING, "Job " + received.jobId() + " for " + job.getFullName() + " was "

@@ -10,8 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.model.FreeStyleProject;
 import hudson.triggers.Trigger;
+import io.jenkins.plugins.codepipeline.CodePipelineJobWorkerConfiguration;
 import java.util.List;
 import jenkins.model.ParameterizedJobMixIn;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.cps.Snippetizer;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.properties.PipelineTriggersJobProperty;
@@ -42,6 +44,7 @@ class TriggerConfigRoundTripTest {
         trigger.setMaxJobsInFlight(5);
         trigger.setUnstableAsSuccess(true);
         trigger.setBranches("main release-*");
+        trigger.setReportProgress("always");
         return trigger;
     }
 
@@ -59,6 +62,7 @@ class TriggerConfigRoundTripTest {
         j.assertEqualDataBoundBeans(before, after);
         assertEquals(5, after.getMaxJobsInFlight());
         assertEquals("main release-*", after.getBranches());
+        assertEquals("always", after.getReportProgress());
         // the form stopped the old instance and started the new one
         assertSame(project, after.getJob());
         List<CodePipelineJobsTrigger> started = TriggerRegistry.get().started();
@@ -84,6 +88,7 @@ class TriggerConfigRoundTripTest {
         assertEquals(CodePipelineJobsTrigger.DEFAULT_MAX_JOBS_IN_FLIGHT, after.getMaxJobsInFlight());
         assertFalse(after.isUnstableAsSuccess());
         assertNull(after.getBranches());
+        assertEquals("", after.getReportProgress(), "the global default");
     }
 
     @Test
@@ -113,6 +118,46 @@ class TriggerConfigRoundTripTest {
         Trigger<?> trigger = WorkerTestSupport.trigger("app");
         assertTrue(trigger.getDescriptor().isApplicable(j.createFreeStyleProject()));
         assertTrue(trigger.getDescriptor().isApplicable(j.createProject(WorkflowJob.class)));
+    }
+
+    @Test
+    void snippetGeneratorWritesReportProgressAndDeclarativeTakesIt() throws Exception {
+        CodePipelineJobsTrigger trigger = WorkerTestSupport.trigger("app");
+        trigger.setReportProgress("always");
+        String groovy = Snippetizer.object2Groovy(trigger);
+        assertTrue(groovy.contains("reportProgress: 'always'"), groovy);
+
+        WorkflowJob job = j.createProject(WorkflowJob.class, "declarative");
+        job.setDefinition(new CpsFlowDefinition("pipeline {\n"
+                + "  agent none\n"
+                + "  triggers {\n"
+                + "    codePipelineJobs(category: 'Build', provider: 'Jenkins', version: '1', projectName: 'decl',\n"
+                + "        credentialsId: 'keys', reportProgress: 'never')\n"
+                + "  }\n"
+                + "  stages { stage('build') { steps { echo 'configured' } } }\n"
+                + "}", true));
+        j.buildAndAssertSuccess(job);
+        CodePipelineJobsTrigger set = ParameterizedJobMixIn.getTrigger(job, CodePipelineJobsTrigger.class);
+        assertNotNull(set);
+        assertEquals("never", set.getReportProgress());
+        assertFalse(set.reportsProgress());
+    }
+
+    @Test
+    void reportProgressFollowsTheGlobalDefaultUnlessChosen() {
+        CodePipelineJobsTrigger trigger = WorkerTestSupport.trigger("app");
+        assertEquals("", trigger.getReportProgress());
+        assertFalse(trigger.reportsProgress(), "off by default");
+        CodePipelineJobWorkerConfiguration.get().setReportProgress(true);
+        assertTrue(trigger.reportsProgress(), "the global default");
+        trigger.setReportProgress("never");
+        assertFalse(trigger.reportsProgress());
+        CodePipelineJobWorkerConfiguration.get().setReportProgress(false);
+        trigger.setReportProgress("always");
+        assertTrue(trigger.reportsProgress());
+        trigger.setReportProgress("");
+        assertEquals("", trigger.getReportProgress());
+        assertFalse(trigger.reportsProgress());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.jenkins.plugins.codepipeline.worker;
 import static io.jenkins.plugins.casc.misc.Util.getUnclassifiedRoot;
 import static io.jenkins.plugins.casc.misc.Util.toYamlString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +16,10 @@ import io.jenkins.plugins.casc.model.CNode;
 import io.jenkins.plugins.codepipeline.CodePipelineJobWorkerConfiguration;
 import org.junit.jupiter.api.Test;
 
-/** The poll interval in Configuration as Code: {@code unclassified: codePipelineJobWorker: pollIntervalSeconds}. */
+/**
+ * The worker's global settings in Configuration as Code: {@code unclassified: codePipelineJobWorker:
+ * pollIntervalSeconds}, and {@code reportProgress} (the live link's global default, off unless set).
+ */
 @WithJenkinsConfiguredWithCode
 class WorkerConfigurationAsCodeTest {
 
@@ -46,5 +50,25 @@ class WorkerConfigurationAsCodeTest {
         assertEquals(10, config.getPollIntervalSeconds());
         config.setPollIntervalSeconds(3600);
         assertEquals(3600, config.getPollIntervalSeconds());
+    }
+
+    @Test
+    @ConfiguredWithCode("worker-report-progress.yml")
+    void importsAndExportsTheReportProgressDefault(JenkinsConfiguredWithCodeRule r) throws Exception {
+        assertTrue(CodePipelineJobWorkerConfiguration.get().isReportProgress());
+        ConfigurationContext context = new ConfigurationContext(ConfiguratorRegistry.get());
+        CNode node = getUnclassifiedRoot(context).get("codePipelineJobWorker");
+        assertNotNull(node, "no codePipelineJobWorker entry under unclassified");
+        String exported = toYamlString(node);
+        assertTrue(exported.contains("reportProgress: true"), exported);
+    }
+
+    @Test
+    @ConfiguredWithCode("worker-configuration-as-code.yml")
+    void theReportProgressDefaultIsOff(JenkinsConfiguredWithCodeRule r) throws Exception {
+        assertFalse(CodePipelineJobWorkerConfiguration.get().isReportProgress(), "off unless set");
+        ConfigurationContext context = new ConfigurationContext(ConfiguratorRegistry.get());
+        String exported = toYamlString(getUnclassifiedRoot(context).get("codePipelineJobWorker"));
+        assertFalse(exported.contains("reportProgress: true"), exported);
     }
 }

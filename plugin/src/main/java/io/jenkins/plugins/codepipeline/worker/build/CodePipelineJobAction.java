@@ -104,6 +104,18 @@ public final class CodePipelineJobAction implements RunAction2, Queue.QueueActio
     /** Set on a build that must not run the job (another build runs it, or it was answered): why. */
     private volatile String duplicateOf;
 
+    // The live link (the trigger's reportProgress): absent in build.xml of earlier versions (no chain).
+    /** Whether the build reports progress when it starts, so that CodePipeline links the execution to it. */
+    private boolean reportProgress;
+    /** The follow-up jobs attached after the first one ({@link #jobId}), in order; null when none. */
+    private ArrayList<String> followUps;
+    /** The continuation token of the current follow-up job; null for the first job (see {@link #continuationToken}). */
+    private volatile String followUpToken;
+    /** Whether the build waits for CodePipeline's follow-up job (the early report closed the current job). */
+    private volatile boolean awaitingFollowUp;
+    /** Why the follow-up job will not come (the wait was given up); null normally. */
+    private volatile String followUpLost;
+
     /** Why the result is not delivered yet while it is tried again (not persisted: a restart tries again). */
     private transient volatile String retrying;
 
@@ -111,6 +123,16 @@ public final class CodePipelineJobAction implements RunAction2, Queue.QueueActio
     private transient volatile Map<String, String> variables;
 
     public CodePipelineJobAction(@NonNull ReceivedJob job, @NonNull JobConnection connection, boolean unstableAsSuccess) {
+        this(job, connection, unstableAsSuccess, false);
+    }
+
+    /**
+     * @param reportProgress whether the build reports progress when it starts (the live link: the job is then
+     *                       continued by a chain of follow-up jobs)
+     */
+    public CodePipelineJobAction(@NonNull ReceivedJob job, @NonNull JobConnection connection, boolean unstableAsSuccess,
+            boolean reportProgress) {
+        this.reportProgress = reportProgress;
         this.jobId = job.jobId();
         this.accountId = job.accountId();
         ActionTypeId type = job.actionType();
@@ -157,12 +179,12 @@ public final class CodePipelineJobAction implements RunAction2, Queue.QueueActio
                 type = null; // kept as received; not needed to run or report the job
             }
         }
-        return new ReceivedJob(jobId, accountId, connection.getRegion(), type,
+        return new ReceivedJob(getJobId(), accountId, connection.getRegion(), type,
                 new PipelineContext(pipelineName, pipelineArn, pipelineExecutionId, stageName, actionName,
                         actionExecutionId),
                 configuration, configurationKnown,
                 inputArtifacts.stream().map(Artifact::toCore).toList(),
-                outputArtifacts.stream().map(Artifact::toCore).toList(), continuationToken);
+                outputArtifacts.stream().map(Artifact::toCore).toList(), getContinuationToken());
     }
 
     /** The {@code CODEPIPELINE_*} variables of the build, computed once. */
@@ -216,9 +238,92 @@ public final class CodePipelineJobAction implements RunAction2, Queue.QueueActio
 
     // --- the job ---
 
+    /** The current job: the newest of the chain (the first job when there is no chain). */
     @NonNull
     public String getJobId() {
+        List<String> f = followUps;
+        return f == null || f.isEmpty() ? jobId : f.get(f.size() - 1);
+    }
+
+    /** The job the build was started for: the first of the chain, whose id the live link's token names. */
+    @NonNull
+    public String getFirstJobId() {
         return jobId;
+    }
+
+    /** The jobs of the chain in order, the first one first and the current one last. */
+    public List<String> getChain() {
+        List<String> chain = new ArrayList<>();
+        chain.add(jobId);
+        List<String> f = followUps;
+        if (f != null) {
+            chain.addAll(f);
+        }
+        return Collections.unmodifiableList(chain);
+    }
+
+    /** Whether {@code id} is one of the jobs of this build's chain (the current one or an earlier one). */
+    public boolean isInChain(@CheckForNull String id) {
+        return id != null && getChain().contains(id);
+    }
+
+    /** Whether the build reports progress when it starts (the trigger's {@code reportProgress}, resolved). */
+    public boolean isReportProgress() {
+        return reportProgress;
+    }
+
+    /** Whether the build waits for CodePipeline's follow-up job: its result and output artifacts wait too. */
+    public boolean isAwaitingFollowUp() {
+        return awaitingFollowUp;
+    }
+
+    /** Why the follow-up job will not come (the wait was given up); null normally. */
+    @CheckForNull
+    public String getFollowUpLost() {
+        return followUpLost;
+    }
+
+    /** The early report is on its way, or was delivered: the build waits for the follow-up job. */
+    void markAwaitingFollowUp() {
+        this.followUpLost = null;
+        this.awaitingFollowUp = true;
+    }
+
+    /** The early report was not delivered: the build goes on with its current job. */
+    void clearAwaitingFollowUp() {
+        this.awaitingFollowUp = false;
+    }
+
+    /** The wait was given up: {@code why} ends the waits with an error. */
+    void loseFollowUp(@NonNull String why) {
+        this.followUpLost = why;
+        this.awaitingFollowUp = false;
+    }
+
+    /**
+     * The follow-up job becomes the build's current job: its id, its continuation token and its output artifact
+     * locations; the environment follows. The caller saves the build.
+     */
+    void attachFollowUp(@NonNull ReceivedJob followUp) {
+        attachFollowUp(followUp.jobId(), followUp.continuationToken());
+        if (!followUp.outputArtifacts().isEmpty()) {
+            this.outputArtifacts = new ArrayList<>(followUp.outputArtifacts().stream().map(Artifact::new).toList());
+        }
+        variables = null;
+    }
+
+    /** The follow-up job's id (and token, when known) becomes the build's current job. */
+    void attachFollowUp(@NonNull String followUpJobId, @CheckForNull String token) {
+        synchronized (this) {
+            ArrayList<String> next = followUps == null ? new ArrayList<>() : new ArrayList<>(followUps);
+            if (!next.contains(followUpJobId) && !jobId.equals(followUpJobId)) {
+                next.add(followUpJobId);
+            }
+            followUps = next;
+        }
+        this.followUpToken = token;
+        this.variables = null;
+        this.awaitingFollowUp = false;
     }
 
     public String getAccountId() {
@@ -272,10 +377,11 @@ public final class CodePipelineJobAction implements RunAction2, Queue.QueueActio
         return Collections.unmodifiableList(outputArtifacts);
     }
 
-    /** Set for a follow-up job: the token an earlier result gave. */
+    /** Set for a follow-up job: the token an earlier result gave (for a chain, the current job's). */
     @CheckForNull
     public String getContinuationToken() {
-        return continuationToken;
+        List<String> f = followUps;
+        return f == null || f.isEmpty() ? continuationToken : followUpToken;
     }
 
     @NonNull
@@ -459,6 +565,6 @@ public final class CodePipelineJobAction implements RunAction2, Queue.QueueActio
 
     @Override
     public String toString() {
-        return "CodePipeline job " + jobId + " (" + describe() + ")";
+        return "CodePipeline job " + getJobId() + " (" + describe() + ")";
     }
 }

@@ -12,6 +12,7 @@ import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.model.listeners.RunListener;
+import io.jenkins.plugins.codepipeline.CodePipelineJobWorkerConfiguration;
 import io.jenkins.plugins.codepipeline.core.FailureType;
 import io.jenkins.plugins.codepipeline.core.JobResult;
 import io.jenkins.plugins.codepipeline.core.worker.AutomaticResults;
@@ -65,6 +66,7 @@ public final class CodePipelineJobRunListener extends RunListener<Run<?, ?>> {
         }
         listener.getLogger().println(AutomaticReport.PREFIX + Messages.RunListener_Started(action.getJobId(),
                 action.describe()));
+        EarlyReport.start(run, action, listener.getLogger()); // the live link, when the trigger reports progress
     }
 
     /**
@@ -122,6 +124,17 @@ public final class CodePipelineJobRunListener extends RunListener<Run<?, ?>> {
             inFlight.finished(action.getJobId());
             return;
         }
+        if (run instanceof AbstractBuild && !finalized) {
+            // A freestyle build that ends while its early report is on its way: its outcome goes into the log first.
+            EarlyReport.awaitSent(action, CodePipelineJobWorkerConfiguration.get().getTimeoutSeconds() * 1000L);
+        }
+        if (inFlight.endedWhileAwaiting(action)) {
+            // The live link: the early report closed the job; the result goes to the follow-up job when it comes.
+            if (log != null && !finalized) {
+                log.println(AutomaticReport.PREFIX + Messages.RunListener_EndedAwaiting(action.getJobId()));
+            }
+            return;
+        }
         if (AutomaticReport.stopping()) { // from onBeforeShutdown on: the SDK clients may be closed already
             if (!finalized) {
                 boolean ended = run.getResult() != Result.ABORTED;
@@ -168,6 +181,11 @@ public final class CodePipelineJobRunListener extends RunListener<Run<?, ?>> {
             }
             AutomaticReport.deliverLater(inFlight, delivery);
         }
+    }
+
+    /** A build that ended while its early report was on its way, which was not delivered: reported now. */
+    static void reportEnded(Run<?, ?> run) {
+        complete(run, null, true);
     }
 
     /**

@@ -163,6 +163,131 @@ public final class InFlightJobs {
         return count;
     }
 
+    /** Builds of that Jenkins job waiting for CodePipeline's follow-up job: the trigger polls for them. */
+    public int awaitingFor(@NonNull Job<?, ?> job) {
+        String name = job.getFullName();
+        int count = 0;
+        for (JobJournal.Entry entry : view().values()) {
+            if (name.equals(entry.owner()) && entry.state() == JobJournal.State.AWAITING_FOLLOW_UP) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** The entry of the chain whose first job is {@code recordId}, if it is in flight. */
+    public Optional<JobJournal.Entry> byRecordId(String recordId) {
+        for (JobJournal.Entry entry : view().values()) {
+            if (recordId.equals(entry.recordIdOrJobId())) {
+                return Optional.of(entry);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Before the early report: the build's entry waits for the follow-up job (one write), so that a restart keeps
+     * the chain. False when the job is not in flight for this build (answered, claimed): no early report then.
+     */
+    boolean awaiting(CodePipelineJobAction action, Run<?, ?> run) {
+        synchronized (writeLock) {
+            String jobId = action.getJobId();
+            JobJournal.Entry entry = view().get(jobId);
+            if (entry == null || claimed.contains(jobId) || answered.contains(jobId)
+                    || entry.state() == JobJournal.State.REPORTING) {
+                return false;
+            }
+            try {
+                putOrThrow(entry.withOwner(run.getParent().getFullName()).withBuild(run.getNumber())
+                        .withRecordId(action.getFirstJobId()).withState(JobJournal.State.AWAITING_FOLLOW_UP));
+            } catch (IOException e) {
+                LOGGER.log(Level.WARNING, "Could not record that " + run + " waits for the follow-up job of CodePipeline "
+                        + "job " + jobId + "; it reports no progress", e);
+                return false;
+            }
+            return true;
+        }
+    }
+
+    /**
+     * The early report was not delivered: the build goes on with its job, which is building again.
+     *
+     * @return whether the build ended meanwhile (its automatic report is then owed now)
+     */
+    boolean notAwaiting(CodePipelineJobAction action) {
+        synchronized (writeLock) {
+            action.clearAwaitingFollowUp();
+            JobJournal.Entry entry = view().get(action.getJobId());
+            if (entry == null) {
+                return false;
+            }
+            if (entry.state() == JobJournal.State.AWAITING_FOLLOW_UP || entry.buildEnded()) {
+                put(entry.withState(JobJournal.State.BUILDING).withBuildEnded(false));
+            }
+            return entry.buildEnded();
+        }
+    }
+
+    /**
+     * The build ended: when it waits for the follow-up job, this is recorded (its automatic report is sent once the
+     * follow-up is attached) and true is returned; false when it does not wait.
+     */
+    boolean endedWhileAwaiting(CodePipelineJobAction action) {
+        synchronized (writeLock) {
+            if (!action.isAwaitingFollowUp()) {
+                return false;
+            }
+            JobJournal.Entry entry = view().get(action.getJobId());
+            if (entry != null && !entry.buildEnded()) {
+                put(entry.withBuildEnded(true));
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Attaches a follow-up job to the chain's build: the entry's job becomes the follow-up job (one write, in the
+     * place of the job before it), then the build's action. The caller saves the build.
+     *
+     * @return the entry as it is now
+     */
+    JobJournal.Entry attach(JobJournal.Entry chain, CodePipelineJobAction action, ReceivedJob followUp) {
+        synchronized (writeLock) {
+            JobJournal.Entry current = view().get(chain.jobId());
+            JobJournal.Entry base = current == null ? chain : current;
+            JobJournal.Entry next = base.withJobId(followUp.jobId(), Instant.now())
+                    .withState(JobJournal.State.BUILDING);
+            try {
+                journal().replace(base.jobId(), next);
+            } catch (IOException e) {
+                // As for any write of the record: logged, and the record in memory goes on.
+                LOGGER.log(Level.WARNING, "Could not write the record of CodePipeline jobs in flight ("
+                        + journal().file() + "); should Jenkins stop now, follow-up job " + next.jobId()
+                        + " may not be resumed", e);
+            }
+            Map<String, JobJournal.Entry> view2 = new LinkedHashMap<>();
+            for (Map.Entry<String, JobJournal.Entry> e : view.entrySet()) {
+                if (e.getKey().equals(base.jobId())) {
+                    view2.put(next.jobId(), next);
+                } else if (!e.getKey().equals(next.jobId())) {
+                    view2.put(e.getKey(), e.getValue());
+                }
+            }
+            view2.putIfAbsent(next.jobId(), next);
+            view = Collections.unmodifiableMap(view2);
+            unremoved.remove(next.jobId());
+            action.attachFollowUp(followUp);
+            queueIds.remove(base.jobId());
+            deleteData(base.jobId()); // only needed to queue a build again; this one runs
+            return next;
+        }
+    }
+
+    /** The wait for a chain's follow-up job is given up (or its build is gone): the entry leaves the record. */
+    void dropChain(String jobId) {
+        finished(jobId);
+    }
+
     /** Every job in flight, in the order they were acknowledged. */
     public List<JobJournal.Entry> entries() {
         return List.copyOf(view().values());
@@ -226,6 +351,11 @@ public final class InFlightJobs {
         for (JobJournal.Entry entry : view().values()) {
             String owner = entry.owner();
             if (owner == null || !(owner.equals(fullName) || descendants && owner.startsWith(fullName + "/"))) {
+                continue;
+            }
+            if (entry.state() == JobJournal.State.AWAITING_FOLLOW_UP) {
+                // Its job is closed (by the early report): nothing to fail; its follow-up job is failed when it comes.
+                finished(entry.jobId());
                 continue;
             }
             if (!claim(entry.jobId(), true)) {
@@ -344,6 +474,10 @@ public final class InFlightJobs {
                 }
                 if (entry.state() == JobJournal.State.REPORTING) {
                     return entry.buildNumber() == run.getNumber() ? null : "its result is being sent";
+                }
+                if (entry.state() == JobJournal.State.AWAITING_FOLLOW_UP) {
+                    return entry.buildNumber() == run.getNumber() && name.equals(entry.owner()) ? null
+                            : "its build waits for CodePipeline's follow-up job";
                 }
                 if (entry.state() == JobJournal.State.BUILDING && entry.buildNumber() == run.getNumber()
                         && name.equals(entry.owner())) {

@@ -85,10 +85,20 @@ public final class JobBuildScheduler {
      */
     public static long schedule(@NonNull Job<?, ?> job, @NonNull ReceivedJob received, @NonNull JobConnection connection,
             boolean unstableAsSuccess) {
+        return schedule(job, received, connection, unstableAsSuccess, false);
+    }
+
+    /**
+     * As {@link #schedule(Job, ReceivedJob, JobConnection, boolean)}, with the live link.
+     *
+     * @param reportProgress whether the build reports progress when it starts (the trigger's option, resolved)
+     */
+    public static long schedule(@NonNull Job<?, ?> job, @NonNull ReceivedJob received, @NonNull JobConnection connection,
+            boolean unstableAsSuccess, boolean reportProgress) {
         InFlightJobs inFlight = InFlightJobs.get();
         CodePipelineJobAction action;
         try {
-            action = new CodePipelineJobAction(received, connection, unstableAsSuccess);
+            action = new CodePipelineJobAction(received, connection, unstableAsSuccess, reportProgress);
         } catch (RuntimeException e) {
             LOGGER.log(Level.WARNING, "Could not take CodePipeline job " + received.jobId() + " for "
                     + job.getFullName(), e);

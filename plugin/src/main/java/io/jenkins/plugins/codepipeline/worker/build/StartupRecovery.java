@@ -121,6 +121,11 @@ final class StartupRecovery {
         if (entry == null || inFlight.isClaimed(jobId)) {
             return; // answered meanwhile, or being answered
         }
+        if (entry.state() == JobJournal.State.AWAITING_FOLLOW_UP) {
+            // The live link: the build waits for its follow-up job, which the trigger attaches when it comes.
+            FollowUpJobs.recover(inFlight, entry, startup);
+            return;
+        }
         JobConnection connection = InFlightJobs.connectionOf(entry);
         String owner = entry.owner();
         Job<?, ?> job = owner == null ? null : Jenkins.get().getItemByFullName(owner, Job.class);
@@ -198,6 +203,15 @@ final class StartupRecovery {
         if (action.isReported() || action.getUndelivered() != null) {
             inFlight.finished(entry.jobId());
             return;
+        }
+        if (startup && action.isAwaitingFollowUp()) {
+            // Its early report was never sent (the record would wait): the build goes on with its job.
+            action.clearAwaitingFollowUp();
+            try {
+                run.save();
+            } catch (java.io.IOException e) {
+                LOGGER.log(Level.WARNING, "Could not save " + run, e);
+            }
         }
         if (run.isBuilding()) {
             // Started (a Pipeline build resumed by the restart, or one just taken from the queue): the run listener
