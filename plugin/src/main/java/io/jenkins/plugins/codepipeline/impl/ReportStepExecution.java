@@ -27,6 +27,8 @@ public final class ReportStepExecution extends SynchronousNonBlockingStepExecuti
     /** Kept across a restart, so that the message can say which job to check. */
     private final String jobId;
     private final String resultKind;
+    /** Set while the step waits for the live link's follow-up job (nothing sent yet), for {@link #onResume}. */
+    private volatile boolean waitingForFollowUp;
 
     public ReportStepExecution(StepContext context, AbstractCodePipelineJobStep step, String jobId) {
         super(context);
@@ -44,7 +46,13 @@ public final class ReportStepExecution extends SynchronousNonBlockingStepExecuti
             environment = new EnvVars();
         }
         // The live link: a job of the build's chain is reported once the follow-up job is attached, to that job.
-        String current = FollowUpWait.currentJob(run, jobId, listener.getLogger());
+        waitingForFollowUp = true;
+        String current;
+        try {
+            current = FollowUpWait.currentJob(run, jobId, listener.getLogger());
+        } finally {
+            waitingForFollowUp = false;
+        }
         JobResult result;
         try {
             FilePath workspace = step.needsWorkspace() ? getContext().get(FilePath.class) : null;
@@ -72,6 +80,12 @@ public final class ReportStepExecution extends SynchronousNonBlockingStepExecuti
     /** A restart cut the report off: say so, and which job to check, instead of a generic resume error. */
     @Override
     public void onResume() {
+        if (waitingForFollowUp) {
+            getContext().onFailure(new AbortException("Jenkins restarted while this build waited for CodePipeline's "
+                    + "follow-up job of job " + jobId + " to report " + resultKind + "; nothing was sent. The build's "
+                    + "result goes to the follow-up job when it comes."));
+            return;
+        }
         getContext().onFailure(new AbortException("Jenkins restarted while this build was reporting " + resultKind
                 + " for CodePipeline job " + (jobId == null ? "(unknown id)" : jobId) + ". The result may or may not "
                 + "have been delivered: check the job in the pipeline's history, and report again if it is still open."));

@@ -108,7 +108,7 @@ public final class CodePipelineJobAction implements RunAction2, Queue.QueueActio
     /** Whether the build reports progress when it starts, so that CodePipeline links the execution to it. */
     private boolean reportProgress;
     /** The follow-up jobs attached after the first one ({@link #jobId}), in order; null when none. */
-    private ArrayList<String> followUps;
+    private volatile ArrayList<String> followUps;
     /** The continuation token of the current follow-up job; null for the first job (see {@link #continuationToken}). */
     private volatile String followUpToken;
     /** Whether the build waits for CodePipeline's follow-up job (the early report closed the current job). */

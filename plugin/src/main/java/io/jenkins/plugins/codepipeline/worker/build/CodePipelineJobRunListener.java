@@ -124,11 +124,18 @@ public final class CodePipelineJobRunListener extends RunListener<Run<?, ?>> {
             inFlight.finished(action.getJobId());
             return;
         }
-        if (run instanceof AbstractBuild && !finalized) {
+        if (action.getFollowUpLost() != null) {
+            // The live link's wait was given up: the early report closed the job, so nothing more is sent to it.
+            inFlight.finished(action.getJobId());
+            return;
+        }
+        if (action.isReportProgress() && run instanceof AbstractBuild && !finalized) {
             // A freestyle build that ends while its early report is on its way: its outcome goes into the log first.
             EarlyReport.awaitSent(action, CodePipelineJobWorkerConfiguration.get().getTimeoutSeconds() * 1000L);
         }
-        if (inFlight.endedWhileAwaiting(action)) {
+        // A build the shutdown aborted is reported as killed by the restart, as without the live link.
+        boolean endedByItself = !(AutomaticReport.stopping() && run.getResult() == Result.ABORTED);
+        if (inFlight.endedWhileAwaiting(action, endedByItself)) {
             // The live link: the early report closed the job; the result goes to the follow-up job when it comes.
             if (log != null && !finalized) {
                 log.println(AutomaticReport.PREFIX + Messages.RunListener_EndedAwaiting(action.getJobId()));

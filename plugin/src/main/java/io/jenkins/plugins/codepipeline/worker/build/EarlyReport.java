@@ -53,6 +53,10 @@ final class EarlyReport {
         if (!AutomaticReport.submit(() -> {
             try {
                 send(run, action, log);
+            } catch (RuntimeException | LinkageError e) {
+                // Never left waiting for a follow-up job that no early report asked for.
+                LOGGER.log(Level.WARNING, "Could not send the early report of " + run, e);
+                notSent(run, action, InFlightJobs.get(), log, e.toString());
             } finally {
                 SENDING.remove(action);
                 done.complete(null);

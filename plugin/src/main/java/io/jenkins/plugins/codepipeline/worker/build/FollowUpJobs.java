@@ -39,9 +39,12 @@ public final class FollowUpJobs {
         try {
             Optional<ContinuationTokens.Issued> issued = ContinuationTokens.parse(received.continuationToken());
             if (issued.isEmpty()) {
-                return PollCycle.Subscriber.FollowUp.NEW_JOB;
+                // A user's own token starts a new build; a reserved one this instance cannot read is not ours (no
+                // build of this instance issued it, and a jcp1: token never starts a build).
+                return ContinuationTokens.isReserved(received.continuationToken())
+                        ? PollCycle.Subscriber.FollowUp.LEAVE : PollCycle.Subscriber.FollowUp.NEW_JOB;
             }
-            return issued.get().fingerprint().equals(InstanceFingerprint.get())
+            return InstanceFingerprint.isOurs(issued.get().fingerprint())
                     ? PollCycle.Subscriber.FollowUp.ATTACH : PollCycle.Subscriber.FollowUp.LEAVE;
         } catch (RuntimeException e) {
             // Cannot tell whose it is: never acknowledged, so that no other controller's action is failed.
@@ -156,16 +159,36 @@ public final class FollowUpJobs {
         Instant at = entry.acknowledgedAt();
         if (!startup && at != null && System.currentTimeMillis() - at.toEpochMilli() > maxWaitMillis) {
             String why = Messages.FollowUp_Lost(entry.jobId(), String.valueOf(maxWaitMillis / 60_000));
-            LOGGER.warning(() -> run.getFullDisplayName() + ": " + why);
-            action.loseFollowUp(why);
-            save(run);
-            inFlight.dropChain(entry.jobId());
+            if (inFlight.giveUpChain(entry, action, why)) {
+                LOGGER.warning(() -> run.getFullDisplayName() + ": " + why);
+                save(run);
+            }
             return;
         }
-        if (!action.isAwaitingFollowUp() && action.getJobId().equals(entry.jobId()) && action.getFollowUpLost() == null) {
-            action.markAwaitingFollowUp(); // the build record was saved before it knew
+        if (startup && !action.isAwaitingFollowUp() && action.getJobId().equals(entry.jobId())
+                && action.getFollowUpLost() == null) {
+            // The build record was saved before it knew. Only at startup: later, the action in memory is what is
+            // true (an early report that was not delivered clears its wait just before its entry stops waiting).
+            action.markAwaitingFollowUp();
             save(run);
         }
+    }
+
+    /**
+     * After a restart: a follow-up job the record attached to the build's chain while the build was not saved with it
+     * yet (Jenkins stopped in between) becomes the build's current job, so that the build reports to it. Its output
+     * artifacts are looked up with GetJobDetails as for any job; only its continuation token is not known.
+     */
+    static void adoptRecorded(JobJournal.Entry entry, Run<?, ?> run, CodePipelineJobAction action) {
+        if (entry.recordId() == null || entry.state() == JobJournal.State.AWAITING_FOLLOW_UP
+                || action.getDuplicateOf() != null || !entry.recordId().equals(action.getFirstJobId())
+                || action.isInChain(entry.jobId())) {
+            return;
+        }
+        LOGGER.info(() -> "CodePipeline follow-up job " + entry.jobId() + " continues " + run.getFullDisplayName()
+                + " (recorded before Jenkins stopped)");
+        action.attachFollowUp(entry.jobId(), null);
+        save(run);
     }
 
     private static void save(Run<?, ?> run) {

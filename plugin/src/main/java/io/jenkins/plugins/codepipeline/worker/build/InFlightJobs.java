@@ -217,8 +217,13 @@ public final class InFlightJobs {
     boolean notAwaiting(CodePipelineJobAction action) {
         synchronized (writeLock) {
             action.clearAwaitingFollowUp();
+            if (action.getChain().size() > 1) {
+                // A follow-up job was attached meanwhile (an attempt that reached CodePipeline although its answer
+                // said otherwise): the chain goes on, and its attachment sees to the build's result.
+                return false;
+            }
             JobJournal.Entry entry = view().get(action.getJobId());
-            if (entry == null) {
+            if (entry == null || claimed.contains(entry.jobId())) {
                 return false;
             }
             if (entry.state() == JobJournal.State.AWAITING_FOLLOW_UP || entry.buildEnded()) {
@@ -231,14 +236,17 @@ public final class InFlightJobs {
     /**
      * The build ended: when it waits for the follow-up job, this is recorded (its automatic report is sent once the
      * follow-up is attached) and true is returned; false when it does not wait.
+     *
+     * @param ended false for a build the shutdown aborted: as for a build without a chain, it is then reported as
+     *              killed by the restart (the record does not say that it ended by itself)
      */
-    boolean endedWhileAwaiting(CodePipelineJobAction action) {
+    boolean endedWhileAwaiting(CodePipelineJobAction action, boolean ended) {
         synchronized (writeLock) {
             if (!action.isAwaitingFollowUp()) {
                 return false;
             }
             JobJournal.Entry entry = view().get(action.getJobId());
-            if (entry != null && !entry.buildEnded()) {
+            if (ended && entry != null && !entry.buildEnded()) {
                 put(entry.withBuildEnded(true));
             }
             return true;
@@ -286,6 +294,25 @@ public final class InFlightJobs {
     /** The wait for a chain's follow-up job is given up (or its build is gone): the entry leaves the record. */
     void dropChain(String jobId) {
         finished(jobId);
+    }
+
+    /**
+     * Gives up the wait of a build for its follow-up job ({@code why} ends its waits), unless the follow-up job was
+     * attached meanwhile: checked and done under the lock that attaching takes.
+     *
+     * @return whether the wait was given up
+     */
+    boolean giveUpChain(JobJournal.Entry entry, CodePipelineJobAction action, String why) {
+        synchronized (writeLock) {
+            JobJournal.Entry now = view().get(entry.jobId());
+            if (now == null || now.state() != JobJournal.State.AWAITING_FOLLOW_UP
+                    || !action.getJobId().equals(entry.jobId())) {
+                return false;
+            }
+            action.loseFollowUp(why);
+            finished(entry.jobId());
+            return true;
+        }
     }
 
     /** Every job in flight, in the order they were acknowledged. */

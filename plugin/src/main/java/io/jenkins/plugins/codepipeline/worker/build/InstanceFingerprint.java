@@ -26,6 +26,9 @@ public final class InstanceFingerprint {
 
     private static WeakReference<Jenkins> cachedFor = new WeakReference<>(null);
     private static String cached;
+    private static WeakReference<Jenkins> storedFor = new WeakReference<>(null);
+    /** The fingerprint of the identity kept in JENKINS_HOME, if any (see {@link #isOurs}). */
+    private static String stored;
 
     private InstanceFingerprint() {
     }
@@ -43,6 +46,35 @@ public final class InstanceFingerprint {
         cached = ContinuationTokens.fingerprint(key);
         cachedFor = new WeakReference<>(jenkins);
         return cached;
+    }
+
+    /**
+     * Whether a token's fingerprint is this instance's: the one it issues now, or the one of the identity kept in
+     * {@code $JENKINS_HOME} when that file exists (tokens issued while the instance had no identity key, before the
+     * instance-identity plugin was installed).
+     */
+    public static synchronized boolean isOurs(String fingerprint) {
+        if (fingerprint == null) {
+            return false;
+        }
+        if (fingerprint.equals(get())) {
+            return true;
+        }
+        if (storedFor.get() != Jenkins.get()) {
+            Path file = new File(Jenkins.get().getRootDir(), InFlightJobs.DIRECTORY).toPath().resolve(FALLBACK_FILE);
+            String fp = null;
+            try {
+                if (Files.exists(file)) {
+                    byte[] bytes = Files.readAllBytes(file);
+                    fp = bytes.length >= 16 ? ContinuationTokens.fingerprint(bytes) : null;
+                }
+            } catch (IOException e) {
+                LOGGER.log(Level.FINE, "could not read " + file, e);
+            }
+            stored = fp;
+            storedFor = new WeakReference<>(Jenkins.get());
+        }
+        return fingerprint.equals(stored);
     }
 
     /** The encoded (X.509) identity public key, or null when the instance has none. */

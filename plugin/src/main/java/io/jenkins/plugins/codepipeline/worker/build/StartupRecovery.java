@@ -195,6 +195,9 @@ final class StartupRecovery {
     private static void recoverBuild(InFlightJobs inFlight, JobJournal.Entry entry, JobConnection connection,
             Job<?, ?> job, Run<?, ?> run, boolean startup) {
         CodePipelineJobAction action = run.getAction(CodePipelineJobAction.class);
+        if (action != null && startup) {
+            FollowUpJobs.adoptRecorded(entry, run, action);
+        }
         if (action == null || !action.getJobId().equals(entry.jobId()) || action.getDuplicateOf() != null) {
             fail(inFlight, entry, connection, job, FailureType.JOB_FAILED,
                     Messages.Recovery_BuildLost(job.getFullName(), String.valueOf(run.getNumber())), false);
@@ -231,7 +234,8 @@ final class StartupRecovery {
         if (!inFlight.claim(entry.jobId(), true)) {
             return;
         }
-        boolean ended = !startup || entry.state() == JobJournal.State.REPORTING;
+        // buildEnded: the live link's record of a build that ended by itself while it waited for its follow-up job.
+        boolean ended = !startup || entry.state() == JobJournal.State.REPORTING || entry.buildEnded();
         JobResult result;
         try {
             result = ended ? AutomaticReport.forBuild(run, action) : AutomaticReport.killed(run, action);
