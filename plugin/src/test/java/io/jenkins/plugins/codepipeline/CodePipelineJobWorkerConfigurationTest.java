@@ -28,6 +28,7 @@ class CodePipelineJobWorkerConfigurationTest {
         config.setAllowControllerCredentials(true);
         config.setMaxAttempts(7);
         config.setTimeoutSeconds(90);
+        config.setReportProgress(true);
 
         j.configRoundtrip();
 
@@ -38,6 +39,7 @@ class CodePipelineJobWorkerConfigurationTest {
         assertTrue(after.isAllowControllerCredentials());
         assertEquals(7, after.getMaxAttempts());
         assertEquals(90, after.getTimeoutSeconds());
+        assertTrue(after.isReportProgress(), "the live link's global default");
 
         // The setters save: a fresh instance loads the same values from $JENKINS_HOME.
         CodePipelineJobWorkerConfiguration reloaded = new CodePipelineJobWorkerConfiguration();
@@ -47,6 +49,7 @@ class CodePipelineJobWorkerConfigurationTest {
         assertTrue(reloaded.isAllowControllerCredentials());
         assertEquals(7, reloaded.getMaxAttempts());
         assertEquals(90, reloaded.getTimeoutSeconds());
+        assertTrue(reloaded.isReportProgress());
     }
 
     @Test
@@ -58,6 +61,7 @@ class CodePipelineJobWorkerConfigurationTest {
         assertNull(config.getDefaultRegion());
         assertNull(config.getDefaultCredentialsId());
         assertNull(config.getDefaultEndpointUrl());
+        assertFalse(config.isReportProgress(), "the live link is off by default");
     }
 
     @Test
@@ -68,6 +72,7 @@ class CodePipelineJobWorkerConfigurationTest {
         assertEquals(5, config.getMaxAttempts());
         assertEquals(120, config.getTimeoutSeconds());
         assertFalse(config.isAllowControllerCredentials());
+        assertFalse(config.isReportProgress());
         // empty form fields are stored as "not set", not as ""
         assertNull(config.getDefaultRegion());
         assertNull(config.getDefaultCredentialsId());

@@ -80,9 +80,12 @@ class LiveLinkRestartTest {
         String[] followUps = new String[2];
         sessions.then(j -> {
             setUpQuiet(j);
+            // The sleep must outlast this session and its shutdown: a report step caught by the restart while it
+            // waits for the follow-up job would fail on resume (ReportStepExecution.onResume). The sleep resumes with
+            // the time it has left.
             WorkflowJob pipeline = LiveLinkSupport.pipeline(j, "resumed",
                     LiveLinkSupport.trigger("resumed", "always"),
-                    "sleep time: 10, unit: 'SECONDS'\n"
+                    "sleep time: 30, unit: 'SECONDS'\n"
                     + "codePipelineJobSuccess summary: 'after the restart', outputVariables: [PHASE: 'resumed']\n"
                     + "echo \"current job ${env.CODEPIPELINE_JOB_ID}\"\n");
             FreeStyleProject ended = j.createFreeStyleProject("ended");

@@ -97,7 +97,9 @@ final class LiveLinkSupport {
      * with the worker's token, the build's external execution id, a "... running" summary naming the build, and no
      * output variables. Returns the token.
      */
-    static String assertEarlyReport(FakeCodePipeline endpoint, String jobId, Run<?, ?> build) {
+    static String assertEarlyReport(FakeCodePipeline endpoint, String jobId, Run<?, ?> build)
+            throws InterruptedException {
+        awaitResult(endpoint, jobId); // sent from a background pool once the build started
         RecordedRequest early = onlyResult(endpoint, jobId);
         assertEquals(SUCCESS, early.operation(), early.body());
         assertEquals("ok", early.verdict(), early.toString());
@@ -122,7 +124,8 @@ final class LiveLinkSupport {
     }
 
     /** The final result on the chain's last job: exactly one, accepted, and without a continuation token of ours. */
-    static RecordedRequest assertFinalResult(FakeCodePipeline endpoint, String jobId) {
+    static RecordedRequest assertFinalResult(FakeCodePipeline endpoint, String jobId) throws InterruptedException {
+        awaitResult(endpoint, jobId);
         RecordedRequest result = onlyResult(endpoint, jobId);
         assertEquals("ok", result.verdict(), result.toString());
         String token = token(result);
@@ -130,15 +133,26 @@ final class LiveLinkSupport {
         return result;
     }
 
+    /**
+     * Waits until the endpoint recorded a result for the job. The fake changes the job's state (closed, follow-up
+     * queued) before it records the request, so a state seen does not yet mean the request is in
+     * {@link FakeCodePipeline#requests()}.
+     */
+    static void awaitResult(FakeCodePipeline endpoint, String jobId) throws InterruptedException {
+        WorkerTestSupport.waitUntil("a result for " + jobId + " is recorded", () -> !results(endpoint, jobId).isEmpty());
+    }
+
     /** The follow-up job CodePipeline queued after the early report on {@code jobId}, once there is one. */
     static String awaitFollowUp(FakeCodePipeline endpoint, String jobId) throws InterruptedException {
         WorkerTestSupport.waitUntil("a follow-up job of " + jobId, () -> endpoint.followUpJobId(jobId) != null);
+        awaitResult(endpoint, jobId);
         return endpoint.followUpJobId(jobId);
     }
 
-    /** Waits until the job's result was accepted by the endpoint (it is closed). */
+    /** Waits until the job's result was accepted by the endpoint (it is closed) and the request is recorded. */
     static void awaitClosed(FakeCodePipeline endpoint, String jobId) throws InterruptedException {
         WorkerTestSupport.waitUntil("job " + jobId + " is closed", () -> endpoint.isClosed(jobId));
+        awaitResult(endpoint, jobId);
     }
 
     /** The build of {@code job} whose chain started with {@code firstJobId}, once it exists. */

@@ -24,12 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
+import hudson.model.Result;
 import io.jenkins.plugins.codepipeline.CodePipelineJobWorkerConfiguration;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline.RecordedRequest;
 import io.jenkins.plugins.codepipeline.core.worker.ContinuationTokens;
 import io.jenkins.plugins.codepipeline.worker.build.CodePipelineJobAction;
 import io.jenkins.plugins.codepipeline.worker.build.CodePipelineJobCause;
 import io.jenkins.plugins.codepipeline.worker.build.InFlightJobs;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -126,6 +128,61 @@ class LiveLinkTest extends WorkerTestSupport.EndpointTest {
         assertEquals(2, build2.getNumber());
         awaitNothingInFlight();
         assertEquals(2, project.getBuilds().size());
+    }
+
+    /**
+     * A build waiting for its follow-up job counts as in flight: with no free room left the trigger still polls, for
+     * the follow-up job only, and a new job that this poll hands out is not acknowledged. The poll cycles run by hand.
+     */
+    @Test
+    void aNewJobFindingNoFreeRoomIsNotAcknowledgedWhileTheFollowUpJobIs() throws Exception {
+        endpoint.setDispatchTimeout(Duration.ZERO); // a job handed out and not acknowledged stays handed out
+        FreeStyleProject project = j.createFreeStyleProject("full");
+        project.getBuildersList().add(new SleepBuilder(600_000)); // runs until the test aborts it
+        CodePipelineJobsTrigger trigger = LiveLinkSupport.trigger("full", "always");
+        trigger.setMaxJobsInFlight(1);
+        WorkerTestSupport.quietPoller();
+        WorkerTestSupport.addTrigger(project, trigger);
+        ControllerPoller poller = ControllerPoller.get();
+        // The new job comes first in CodePipeline's order (before the follow-up job), hidden until the build waits.
+        String newJob = "05555555-2222-3333-4444-555555555555";
+        endpoint.addJob(WorkerTestSupport.job("full").withId(newJob));
+        endpoint.setJobStatus(newJob, "Dispatched");
+        String first = "04444444-2222-3333-4444-555555555555";
+        endpoint.addJob(WorkerTestSupport.job("full").withId(first));
+
+        poller.runCycle(); // room for one job: the first one
+        FreeStyleBuild build = awaitBuild(project, first);
+        String followUp = awaitFollowUp(endpoint, first);
+        assertEarlyReport(endpoint, first, build);
+        assertEquals(1, InFlightJobs.get().awaitingFor(project), "the build waits for its follow-up job");
+        endpoint.setJobStatus(newJob, "Created");
+
+        long polls = endpoint.requests("PollForJobs").size();
+        poller.runCycle(); // no free room, one follow-up job awaited: a batch of one, which is the new job
+        assertEquals(polls + 1, endpoint.requests("PollForJobs").size(), "polled while the build waits");
+        assertEquals("Dispatched", endpoint.jobStatus(newJob), "handed out");
+        assertEquals(0, acknowledgements(endpoint, newJob), "not acknowledged: no free room");
+        assertEquals("Created", endpoint.jobStatus(followUp));
+
+        poller.runCycle(); // the new job stays handed out: the follow-up job comes, and is attached
+        assertEquals(1, acknowledgements(endpoint, followUp));
+        assertEquals(followUp, build.getAction(CodePipelineJobAction.class).getJobId());
+        polls = endpoint.requests("PollForJobs").size();
+        poller.runCycle(); // neither free room nor an awaited follow-up job: no poll
+        assertEquals(polls, endpoint.requests("PollForJobs").size(), "no poll without room or awaited job");
+        assertEquals(0, acknowledgements(endpoint, newJob));
+        assertEquals(1, project.getBuilds().size(), "no build for the new job");
+
+        // The build ends (aborted): its result goes to the follow-up job.
+        build.getExecutor().interrupt();
+        j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(build));
+        awaitClosed(endpoint, followUp);
+        assertEquals(FAILURE, assertFinalResult(endpoint, followUp).operation());
+        awaitNothingInFlight();
+        onlyResult(endpoint, first);
+        assertEquals(0, acknowledgements(endpoint, newJob));
+        assertEquals("Dispatched", endpoint.jobStatus(newJob));
     }
 
     @Test

@@ -36,7 +36,7 @@ class TriggerHelpTest {
     @Test
     void everyFieldHasHelp() throws Exception {
         for (String field : new String[] {"category", "provider", "version", "projectName", "queryPropertyName",
-                "maxJobsInFlight", "unstableAsSuccess", "branches"}) {
+                "maxJobsInFlight", "unstableAsSuccess", "branches", "reportProgress"}) {
             assertTrue(resource("help-" + field + ".html").contains("<div>"), field);
         }
         // The connection settings have one help, shared with the steps and the post-build action.
