@@ -3,6 +3,7 @@ package io.jenkins.plugins.codepipeline.artifacts;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.Util;
 import hudson.util.FormValidation;
+import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -13,10 +14,16 @@ final class ArtifactNames {
     private ArtifactNames() {
     }
 
-    /** Names separated by commas, spaces or lines, blanks dropped; empty for none. */
+    /**
+     * Names separated by commas, spaces or lines, blanks dropped; empty for none. A list (a JSON array posted instead of
+     * the form's text) gives its elements, each split the same way.
+     */
     static List<String> split(@CheckForNull Object text) {
         if (text == null) {
             return List.of();
+        }
+        if (text instanceof Collection<?> names) {
+            return names.stream().flatMap(name -> split(name).stream()).toList();
         }
         return SEPARATORS.splitAsStream(text.toString()).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
