@@ -5,6 +5,7 @@ import static io.jenkins.plugins.casc.misc.Util.toYamlString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.casc.ConfigurationContext;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The worker's global settings in Configuration as Code: {@code unclassified: codePipelineJobWorker:
- * pollIntervalSeconds}, and {@code reportProgress} (the live link's global default, off unless set).
+ * pollIntervalSeconds}, {@code reportProgress} (the live link's global default, off unless set), and
+ * {@code s3EndpointUrl} (the S3 endpoint of artifact transfers, unset unless given).
  */
 @WithJenkinsConfiguredWithCode
 class WorkerConfigurationAsCodeTest {
@@ -70,5 +72,25 @@ class WorkerConfigurationAsCodeTest {
         ConfigurationContext context = new ConfigurationContext(ConfiguratorRegistry.get());
         String exported = toYamlString(getUnclassifiedRoot(context).get("codePipelineJobWorker"));
         assertFalse(exported.contains("reportProgress: true"), exported);
+    }
+
+    @Test
+    @ConfiguredWithCode("worker-s3-endpoint-url.yml")
+    void importsAndExportsTheS3EndpointUrl(JenkinsConfiguredWithCodeRule r) throws Exception {
+        assertEquals("https://s3.eu-west-1.example.com", CodePipelineJobWorkerConfiguration.get().getS3EndpointUrl());
+        ConfigurationContext context = new ConfigurationContext(ConfiguratorRegistry.get());
+        CNode node = getUnclassifiedRoot(context).get("codePipelineJobWorker");
+        assertNotNull(node, "no codePipelineJobWorker entry under unclassified");
+        String exported = toYamlString(node);
+        assertTrue(exported.contains("s3EndpointUrl: \"https://s3.eu-west-1.example.com\""), exported);
+    }
+
+    @Test
+    @ConfiguredWithCode("worker-configuration-as-code.yml")
+    void theS3EndpointUrlIsUnsetUnlessGiven(JenkinsConfiguredWithCodeRule r) throws Exception {
+        assertNull(CodePipelineJobWorkerConfiguration.get().getS3EndpointUrl(), "the region's S3 unless set");
+        ConfigurationContext context = new ConfigurationContext(ConfiguratorRegistry.get());
+        String exported = toYamlString(getUnclassifiedRoot(context).get("codePipelineJobWorker"));
+        assertFalse(exported.contains("s3EndpointUrl"), exported);
     }
 }
