@@ -925,6 +925,23 @@ class Worker:
         self.s.check(len(recs) == 1, f'job {job}: {len(recs)} accepted results, expected 1')
         return recs[-1]['body'] if recs else {}
 
+    def failure_message(self, job, failure_type):
+        """The message of the job's accepted result, a failure of this type."""
+        details = self.accepted_result(job).get('failureDetails', {})
+        self.s.check(details.get('type') == failure_type, f'failure type {details.get("type")}')
+        return details.get('message', '')
+
+    def success_time(self, job):
+        """When the job's last success result was recorded; None without one."""
+        success = self.results(job, 'PutJobSuccessResult')
+        return datetime.datetime.fromisoformat(success[-1]['time']) if success else None
+
+    def expect_job_details_by_worker(self, job):
+        """The job's details were asked (GetJobDetails) and every time with the worker's credentials."""
+        details = [(r['operation'], r['verdict'], r['accessKeyId']) for r in self.results(job, 'GetJobDetails')]
+        self.s.check(details and all(d == ('GetJobDetails', 'ok', KEY_ID) for d in details),
+                     f'job {job}: GetJobDetails requests {details}, expected them signed by the worker\'s {KEY_ID}')
+
 
 @scenario('worker: jobs of two action types and two query values each go to the right worker run')
 def worker_routing(s):
@@ -1239,11 +1256,7 @@ def worker_report_progress_artifacts(s):
     w, a = artifact_worker(s)
     p = w.provider('WorkerLiveArt')
     w.register(p)
-    source = a.put('Source', zip_bytes(SOURCE_TREE))
-    docs = a.put('Docs', tar_gz_bytes(DOCS_TREE))
-    build_key, docs_key = a.key('BuildOutput'), a.key('Docs')
-    job = w.job(p, 'app', data=a.data(inputs=[('Source', source), ('Docs', docs)],
-                                      outputs=[('BuildOutput', build_key), ('Docs', docs_key)]))
+    job, build_key, docs_key = source_and_docs_job(w, a, p)
     w.once(p, '--s3-endpoint-url', a.s3.endpoint, '--poll-interval', '1', '--report-progress',
            command=RECORDING_COMMAND + ARTIFACTS_COMMAND)
     s.expect_rc(0)
@@ -1253,15 +1266,11 @@ def worker_report_progress_artifacts(s):
     if follow_up:
         s.expect_status(follow_up, 'Succeeded')
         s.check(final.get('outputVariables') == {'PROJECT': 'app'}, f'final result {final}')
-        details = [(r['operation'], r['verdict'], r['accessKeyId']) for r in s.records(follow_up)
-                   if r['operation'] == 'GetJobDetails']
-        s.check(details and all(d == ('GetJobDetails', 'ok', KEY_ID) for d in details),
-                f'GetJobDetails requests of the follow-up job {details}')
+        w.expect_job_details_by_worker(follow_up)
         ops = [r['operation'] for r in s.records(follow_up)]
         s.check(ops and ops.index('AcknowledgeJob') < ops.index('GetJobDetails') < ops.index('PutJobSuccessResult'),
                 f'the follow-up job\'s requests are {ops}')
-        success = w.results(follow_up, 'PutJobSuccessResult')
-        success_time = datetime.datetime.fromisoformat(success[-1]['time']) if success else None
+        success_time = w.success_time(follow_up)
         for key in (build_key, docs_key):
             data, modified = a.object(key)
             if s.check(data is not None, f'{key} was not uploaded'):
@@ -1770,17 +1779,24 @@ def artifact_worker(s):
     return w, a
 
 
+def source_and_docs_job(w, a, p):
+    """A job of provider p with the inputs Source (a zip of SOURCE_TREE) and Docs (a tar.gz of DOCS_TREE), both in
+    S3, and the outputs BuildOutput and Docs, for ARTIFACTS_COMMAND. Returns (job, BuildOutput's key, Docs' key)."""
+    source = a.put('Source', zip_bytes(SOURCE_TREE))
+    docs = a.put('Docs', tar_gz_bytes(DOCS_TREE))
+    build_key, docs_key = a.key('BuildOutput'), a.key('Docs')
+    job = w.job(p, 'app', data=a.data(inputs=[('Source', source), ('Docs', docs)],
+                                      outputs=[('BuildOutput', build_key), ('Docs', docs_key)]))
+    return job, build_key, docs_key
+
+
 @scenario('worker with artifacts: the command sees its inputs, its outputs (by file and by directory) are uploaded '
           'before the success, no artifact secret in its environment')
 def worker_artifacts(s):
     w, a = artifact_worker(s)
     p = w.provider('WorkerArt')
     w.register(p)
-    source = a.put('Source', zip_bytes(SOURCE_TREE))
-    docs = a.put('Docs', tar_gz_bytes(DOCS_TREE))
-    build_key, docs_key = a.key('BuildOutput'), a.key('Docs')
-    job = w.job(p, 'app', data=a.data(inputs=[('Source', source), ('Docs', docs)],
-                                      outputs=[('BuildOutput', build_key), ('Docs', docs_key)]))
+    job, build_key, docs_key = source_and_docs_job(w, a, p)
     w.once(p, '--s3-endpoint-url', a.s3.endpoint, command=RECORDING_COMMAND + ARTIFACTS_COMMAND)
     s.expect_rc(0)
     w.expect_ran_once(job)
@@ -1804,8 +1820,7 @@ def worker_artifacts(s):
                      './Source/deep/a/b/c/d/e/leaf.txt', './Docs/docs/index.html', './Docs/docs/img',
                      'run.sh is executable'):
             s.check(want in lines, f'the command did not see {want}: {lines}')
-    success = w.results(job, 'PutJobSuccessResult')
-    success_time = datetime.datetime.fromisoformat(success[-1]['time']) if success else None
+    success_time = w.success_time(job)
     zipped, modified = a.object(build_key)
     if s.check(zipped is not None, f'BuildOutput was not uploaded to s3://{a.bucket}/{build_key}'):
         compare_trees(s, 'the BuildOutput zip', tree_in_zip(zipped), BUILD_OUTPUT_TREE)
@@ -1820,10 +1835,7 @@ def worker_artifacts(s):
         uploaded = s.err.find(f"output artifact '{name}'")
         s.check(0 <= uploaded < reported, f'the log does not show the upload of {name} before the success report: '
                                           f'{tail(s.err, 1500)}')
-    details = [(r['operation'], r['verdict'], r['accessKeyId']) for r in s.records(job)
-               if r['operation'] == 'GetJobDetails']
-    s.check(details and all(d == ('GetJobDetails', 'ok', KEY_ID) for d in details),
-            f'GetJobDetails requests {details}, expected them signed by the worker\'s {KEY_ID}')
+    w.expect_job_details_by_worker(job)
     w.expect_no_secret_leaked()
 
 
@@ -1841,9 +1853,7 @@ def worker_artifacts_missing_output(s):
     s.expect_rc(0)
     w.expect_ran_once(job)
     s.expect_status(job, 'Failed')
-    details = w.accepted_result(job).get('failureDetails', {})
-    message = details.get('message', '')
-    s.check(details.get('type') == 'ConfigurationError', f'failure type {details.get("type")}')
+    message = w.failure_message(job, 'ConfigurationError')
     s.check('BuildOutput' in message and 'CODEPIPELINE_OUTPUT_ARTIFACTS' in message,
             f'the message does not name BuildOutput and say how to give it: {message!r}')
     s.check('Docs' not in message, f'the message names Docs, which the command produced: {message!r}')
@@ -1866,9 +1876,7 @@ def worker_artifacts_missing_input(s):
     s.expect_rc(0)
     s.check(w.ran().get(job) is None, 'the command ran though an input artifact could not be downloaded')
     s.expect_status(job, 'Failed')
-    details = w.accepted_result(job).get('failureDetails', {})
-    message = details.get('message', '')
-    s.check(details.get('type') == 'JobFailed', f'failure type {details.get("type")}')
+    message = w.failure_message(job, 'JobFailed')
     for text in ("'Tests'", a.bucket, missing):
         s.check(text in message, f'the failure message lacks {text}: {message!r}')
     s.check(not w.results(job, 'PutJobSuccessResult'), 'a success was sent')
@@ -1893,9 +1901,7 @@ def worker_artifacts_upload_fails(s):
     s.expect_rc(0)
     w.expect_ran_once(job)
     s.expect_status(job, 'Failed')
-    details = w.accepted_result(job).get('failureDetails', {})
-    message = details.get('message', '')
-    s.check(details.get('type') == 'JobFailed', f'failure type {details.get("type")}')
+    message = w.failure_message(job, 'JobFailed')
     for text in ("'BuildOutput'", bucket, 'does not exist'):
         s.check(text in message, f'the failure message lacks {text}: {message!r}')
     s.check(not w.results(job, 'PutJobSuccessResult'), 'a success was sent')

@@ -5,30 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.codepipeline.cli.CliRunner.Run;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline.FakeJob;
-import io.jenkins.plugins.codepipeline.core.testing.S3ProxyServer;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
-import org.jclouds.blobstore.BlobStore;
-import org.jclouds.blobstore.domain.Blob;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * whose identity is the fake jobs' artifact credentials.
  */
 class ArtifactsTest {
-    private static final String BUCKET = "codepipeline-" + FakeJob.DEFAULT_REGION + "-fake-artifacts";
     private static final String KMS_KEY = "arn:aws:kms:" + FakeJob.DEFAULT_REGION + ":" + FakeJob.DEFAULT_ACCOUNT_ID
             + ":alias/codepipeline-fake-artifacts";
 
@@ -47,32 +37,24 @@ class ArtifactsTest {
     Path tmp;
 
     private FakeCodePipeline endpoint;
-    private S3ProxyServer s3proxy;
+    private FakeArtifactStore s3proxy;
     private URI s3;
     private final CliRunner cli = new CliRunner();
     private final List<Run> runs = new ArrayList<>();
     private String jobId;
-    private final Map<String, String> keys = new HashMap<>();
 
     @BeforeEach
     void start() throws Exception {
         endpoint = new FakeCodePipeline();
-        s3proxy = new S3ProxyServer(FakeCodePipeline.ARTIFACT_ACCESS_KEY_ID, FakeCodePipeline.ARTIFACT_SECRET_ACCESS_KEY);
+        s3proxy = new FakeArtifactStore();
         s3 = s3proxy.endpoint();
-        s3proxy.createBucket(BUCKET);
+        s3proxy.createBucket();
 
         FakeJob job = FakeJob.of("Build", "Jenkins", "1", Map.of("ProjectName", "app"))
                 .withArtifacts(List.of("SourceOutput", "Notes"), List.of("BuildOutput", "Report"));
         endpoint.addJob(job);
         jobId = job.jobId();
-        JsonNode data = new ObjectMapper().readTree(endpoint.jobData(jobId));
-        for (String list : List.of("inputArtifacts", "outputArtifacts")) {
-            for (JsonNode artifact : data.get(list)) {
-                JsonNode location = artifact.path("location").path("s3Location");
-                assertEquals(BUCKET, location.path("bucketName").asText());
-                keys.put(artifact.get("name").asText(), location.path("objectKey").asText());
-            }
-        }
+        s3proxy.noteKeys(endpoint.jobData(jobId));
         S3RequestRecorder.REQUESTS.clear();
     }
 
@@ -80,32 +62,7 @@ class ArtifactsTest {
     void stop() throws Exception {
         endpoint.close();
         s3proxy.close();
-        for (Run run : runs) {
-            for (String secret : List.of(FakeCodePipeline.ARTIFACT_SECRET_ACCESS_KEY,
-                    FakeCodePipeline.ARTIFACT_SESSION_TOKEN)) {
-                assertFalse(run.out().contains(secret) || run.err().contains(secret),
-                        () -> "an artifact secret was printed:\n" + run);
-            }
-        }
-    }
-
-    private BlobStore blobs() {
-        return s3proxy.blobs();
-    }
-
-    private void putObject(String artifact, byte[] content) {
-        blobs().putBlob(BUCKET, blobs().blobBuilder(keys.get(artifact)).payload(content)
-                .contentLength(content.length).build());
-    }
-
-    private byte[] object(String artifact) throws IOException {
-        Blob blob = blobs().getBlob(BUCKET, keys.get(artifact));
-        if (blob == null) {
-            return null;
-        }
-        try (InputStream in = blob.getPayload().openStream()) {
-            return in.readAllBytes();
-        }
+        FakeArtifactStore.assertNoArtifactSecretPrinted(runs);
     }
 
     /** Runs the command against both endpoints: CodePipeline by --endpoint-url, S3 as {@code s3Option} says. */
@@ -141,22 +98,10 @@ class ArtifactsTest {
         return bytes.toByteArray();
     }
 
-    private static Map<String, String> zipEntries(byte[] zip) throws IOException {
-        Map<String, String> entries = new HashMap<>();
-        try (ZipArchiveInputStream in = new ZipArchiveInputStream(new ByteArrayInputStream(zip))) {
-            ZipArchiveEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                entries.put(entry.getName(), entry.isDirectory() ? "<dir>"
-                        : new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-        }
-        return entries;
-    }
-
     @Test
     void getThenPutRoundTrip() throws Exception {
-        putObject("SourceOutput", sourceZip());
-        putObject("Notes", "just notes\n".getBytes(StandardCharsets.UTF_8));
+        s3proxy.putObject("SourceOutput", sourceZip());
+        s3proxy.putObject("Notes", "just notes\n".getBytes(StandardCharsets.UTF_8));
         Path in = tmp.resolve("in");
 
         Run get = run(true, "artifacts", "get", "--job-id", jobId, "--dir", in.toString());
@@ -186,13 +131,13 @@ class ArtifactsTest {
         Files.writeString(report, "all green");
         Run put = run(true, "artifacts", "put", "--job-id", jobId, "BuildOutput=" + source, "Report=" + report);
         assertEquals(ExitCodes.DELIVERED, put.exitCode(), put::toString);
-        assertEquals("BuildOutput=s3://" + BUCKET + "/" + keys.get("BuildOutput") + nl
-                + "Report=s3://" + BUCKET + "/" + keys.get("Report") + nl, put.out());
-        Map<String, String> zipped = zipEntries(object("BuildOutput"));
+        assertEquals("BuildOutput=" + s3proxy.s3Uri("BuildOutput") + nl + "Report=" + s3proxy.s3Uri("Report") + nl,
+                put.out());
+        Map<String, String> zipped = FakeArtifactStore.zipEntries(s3proxy.object("BuildOutput"));
         assertEquals("hello", zipped.get("README.txt"));
         assertEquals("#!/bin/sh\necho built\n", zipped.get("src/nested/build.sh"));
         assertEquals("<dir>", zipped.get("src/empty/"));
-        assertEquals("all green", new String(object("Report"), StandardCharsets.UTF_8));
+        assertEquals("all green", new String(s3proxy.object("Report"), StandardCharsets.UTF_8));
 
         List<S3RequestRecorder.Request> uploads = S3RequestRecorder.requests("PutObject");
         assertEquals(2, uploads.size());
@@ -215,7 +160,7 @@ class ArtifactsTest {
         assertTrue(put.err().contains("Nothing was uploaded"), put::toString);
         assertEquals("", put.out());
         assertTrue(S3RequestRecorder.REQUESTS.isEmpty(), () -> "S3 was called: " + S3RequestRecorder.REQUESTS);
-        assertNull(object("BuildOutput"));
+        assertNull(s3proxy.object("BuildOutput"));
 
         Run unknown = run(true, "artifacts", "put", "--job-id", jobId, "BuildOutput=" + dir, "Report=" + dir,
                 "Other=" + dir);
@@ -227,7 +172,7 @@ class ArtifactsTest {
 
     @Test
     void namedArtifactOnlyAndTheS3EndpointFromTheEnvironment() throws Exception {
-        putObject("SourceOutput", sourceZip());
+        s3proxy.putObject("SourceOutput", sourceZip());
         cli.env("AWS_ENDPOINT_URL_S3", s3.toString()).env("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
         Path in = tmp.resolve("in");
         Run get = run(false, "artifacts", "get", "--job-id", jobId, "--dir", in.toString(),
@@ -252,7 +197,7 @@ class ArtifactsTest {
     void aMissingInputObjectFailsNamingTheArtifact() {
         Run get = run(true, "artifacts", "get", "--job-id", jobId, "--dir", tmp.resolve("in").toString());
         assertEquals(ExitCodes.NOT_DELIVERED, get.exitCode(), get::toString);
-        assertTrue(get.err().contains("SourceOutput") && get.err().contains(keys.get("SourceOutput")),
+        assertTrue(get.err().contains("SourceOutput") && get.err().contains(s3proxy.key("SourceOutput")),
                 get::toString);
         assertEquals("", get.out());
     }
@@ -278,8 +223,8 @@ class ArtifactsTest {
 
     @Test
     void theJobIdComesFromTheEnvironment() throws Exception {
-        putObject("SourceOutput", sourceZip());
-        putObject("Notes", new byte[] {1, 2, 3});
+        s3proxy.putObject("SourceOutput", sourceZip());
+        s3proxy.putObject("Notes", new byte[] {1, 2, 3});
         cli.env("CODEPIPELINE_JOB_ID", jobId);
         Run get = run(true, "artifacts", "get", "--dir", tmp.resolve("in").toString());
         assertEquals(ExitCodes.DELIVERED, get.exitCode(), get::toString);

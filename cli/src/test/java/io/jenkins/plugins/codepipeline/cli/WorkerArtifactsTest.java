@@ -12,24 +12,18 @@ import io.jenkins.plugins.codepipeline.cli.CliRunner.Run;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline.FakeJob;
 import io.jenkins.plugins.codepipeline.core.testing.FakeCodePipeline.RecordedRequest;
-import io.jenkins.plugins.codepipeline.core.testing.S3ProxyServer;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
-import org.jclouds.blobstore.domain.Blob;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +38,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 class WorkerArtifactsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String BUCKET = "codepipeline-" + FakeJob.DEFAULT_REGION + "-fake-artifacts";
     private static final List<String> UPLOADS = List.of("PutObject", "CreateMultipartUpload", "UploadPart",
             "CompleteMultipartUpload");
 
@@ -52,18 +45,16 @@ class WorkerArtifactsTest {
     Path dir;
 
     private FakeCodePipeline endpoint;
-    private S3ProxyServer s3proxy;
+    private FakeArtifactStore s3proxy;
     private final CliRunner cli = new CliRunner();
     private final List<Run> runs = new ArrayList<>();
-    private final Map<String, String> keys = new HashMap<>();
     private FakeJob job;
 
     @BeforeEach
     void start() throws Exception {
         endpoint = new FakeCodePipeline();
         endpoint.addActionType("us-east-1", "Build", "Jenkins", "1", Map.of("ProjectName", false));
-        s3proxy = new S3ProxyServer(FakeCodePipeline.ARTIFACT_ACCESS_KEY_ID,
-                FakeCodePipeline.ARTIFACT_SECRET_ACCESS_KEY);
+        s3proxy = new FakeArtifactStore();
         cli.env("PATH", System.getenv("PATH")).env("OUT", dir.toString());
         S3RequestRecorder.REQUESTS.clear();
         S3RequestRecorder.onRequest = null;
@@ -74,26 +65,14 @@ class WorkerArtifactsTest {
         S3RequestRecorder.onRequest = null;
         endpoint.close();
         s3proxy.close();
-        for (Run run : runs) {
-            for (String secret : List.of(FakeCodePipeline.ARTIFACT_SECRET_ACCESS_KEY,
-                    FakeCodePipeline.ARTIFACT_SESSION_TOKEN)) {
-                assertFalse(run.out().contains(secret) || run.err().contains(secret),
-                        () -> "an artifact secret was printed:\n" + run);
-            }
-        }
+        FakeArtifactStore.assertNoArtifactSecretPrinted(runs);
     }
 
     /** A job with these artifacts, its S3 keys noted by artifact name. */
     private FakeJob addJob(List<String> inputs, List<String> outputs) throws IOException {
         job = FakeJob.of("Build", "Jenkins", "1", Map.of("ProjectName", "app")).withArtifacts(inputs, outputs);
         endpoint.addJob(job);
-        JsonNode data = JSON.readTree(endpoint.jobData(job.jobId()));
-        for (String list : List.of("inputArtifacts", "outputArtifacts")) {
-            for (JsonNode artifact : data.get(list)) {
-                keys.put(artifact.get("name").asText(),
-                        artifact.path("location").path("s3Location").path("objectKey").asText());
-            }
-        }
+        s3proxy.noteKeys(endpoint.jobData(job.jobId()));
         return job;
     }
 
@@ -104,21 +83,6 @@ class WorkerArtifactsTest {
         Run run = cli.run(all.toArray(String[]::new));
         runs.add(run);
         return run;
-    }
-
-    private void putObject(String artifact, byte[] content) {
-        s3proxy.blobs().putBlob(BUCKET, s3proxy.blobs().blobBuilder(keys.get(artifact)).payload(content)
-                .contentLength(content.length).build());
-    }
-
-    private byte[] object(String artifact) throws IOException {
-        Blob blob = s3proxy.blobs().getBlob(BUCKET, keys.get(artifact));
-        if (blob == null) {
-            return null;
-        }
-        try (InputStream in = blob.getPayload().openStream()) {
-            return in.readAllBytes();
-        }
     }
 
     private JsonNode result(String operation) throws IOException {
@@ -144,24 +108,12 @@ class WorkerArtifactsTest {
         return bytes.toByteArray();
     }
 
-    private static Map<String, String> zipEntries(byte[] zip) throws IOException {
-        Map<String, String> entries = new HashMap<>();
-        try (ZipArchiveInputStream in = new ZipArchiveInputStream(new ByteArrayInputStream(zip))) {
-            ZipArchiveEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                entries.put(entry.getName(), entry.isDirectory() ? "<dir>"
-                        : new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-        }
-        return entries;
-    }
-
     @Test
     void theCommandSeesItsInputsAndItsOutputsAreUploadedBeforeTheSuccess() throws Exception {
-        s3proxy.createBucket(BUCKET);
+        s3proxy.createBucket();
         addJob(List.of("Source", "Notes"), List.of("BuildOutput", "Docs"));
-        putObject("Source", sourceZip());
-        putObject("Notes", "plain notes".getBytes(StandardCharsets.UTF_8));
+        s3proxy.putObject("Source", sourceZip());
+        s3proxy.putObject("Notes", "plain notes".getBytes(StandardCharsets.UTF_8));
         // the job's state at each upload request: it must still be open then
         List<String> statusAtUpload = new CopyOnWriteArrayList<>();
         S3RequestRecorder.onRequest = request -> {
@@ -181,9 +133,9 @@ class WorkerArtifactsTest {
         assertEquals("Succeeded", endpoint.jobStatus(job.jobId()), run::toString);
         assertEquals("plain notes", Files.readString(dir.resolve("notes")));
 
-        Map<String, String> built = zipEntries(object("BuildOutput"));
+        Map<String, String> built = FakeArtifactStore.zipEntries(s3proxy.object("BuildOutput"));
         assertEquals("#!/bin/sh\necho built\n", built.get("bin/build.sh"), built::toString);
-        assertEquals(Map.of("index.html", "<html/>\n"), zipEntries(object("Docs")));
+        assertEquals(Map.of("index.html", "<html/>\n"), FakeArtifactStore.zipEntries(s3proxy.object("Docs")));
         assertFalse(statusAtUpload.isEmpty(), "no upload request was seen");
         assertTrue(statusAtUpload.stream().allMatch("InProgress"::equals),
                 () -> "an upload was sent after the job was closed: " + statusAtUpload);
@@ -211,7 +163,7 @@ class WorkerArtifactsTest {
 
     @Test
     void aDeclaredOutputThatWasNotProducedIsAConfigurationErrorAndNothingIsUploaded() throws Exception {
-        s3proxy.createBucket(BUCKET);
+        s3proxy.createBucket();
         addJob(List.of(), List.of("BuildOutput", "Docs"));
         // BuildOutput's directory is left empty
         Run run = worker("--s3-endpoint-url", s3proxy.endpoint().toString(), "--", "/bin/sh", "-c",
@@ -226,12 +178,12 @@ class WorkerArtifactsTest {
         assertFalse(message.contains("Docs"), message);
         assertTrue(endpoint.requests("PutJobSuccessResult").isEmpty());
         assertTrue(S3RequestRecorder.requests("PutObject").isEmpty(), "uploaded though the job failed");
-        assertNull(object("Docs"));
+        assertNull(s3proxy.object("Docs"));
     }
 
     @Test
     void aFailedDownloadRunsNoCommandAndFailsTheJob() throws Exception {
-        s3proxy.createBucket(BUCKET);
+        s3proxy.createBucket();
         addJob(List.of("Source"), List.of("BuildOutput"));
         // no Source object: the stage before did not produce it
         Run run = worker("--s3-endpoint-url", s3proxy.endpoint().toString(), "--", "/bin/sh", "-c",
@@ -243,7 +195,7 @@ class WorkerArtifactsTest {
         assertEquals("JobFailed", details.get("type").asText(), details::toString);
         String message = details.get("message").asText();
         assertTrue(message.startsWith("The worker did not run sh"), message);
-        assertTrue(message.contains("artifact 'Source' (s3://" + BUCKET + "/" + keys.get("Source") + ")"), message);
+        assertTrue(message.contains("artifact 'Source' (" + s3proxy.s3Uri("Source") + ")"), message);
         assertTrue(message.contains("does not exist"), message);
         assertTrue(endpoint.requests("PutJobSuccessResult").isEmpty());
     }
@@ -260,13 +212,13 @@ class WorkerArtifactsTest {
         assertEquals("JobFailed", details.get("type").asText(), details::toString);
         String message = details.get("message").asText();
         assertTrue(message.contains("sh exited 0, but uploading its output artifacts failed"), message);
-        assertTrue(message.contains(BUCKET) && message.contains("does not exist"), message);
+        assertTrue(message.contains(FakeArtifactStore.BUCKET) && message.contains("does not exist"), message);
         assertTrue(endpoint.requests("PutJobSuccessResult").isEmpty());
     }
 
     @Test
     void noArtifactsMovesNothing() throws Exception {
-        s3proxy.createBucket(BUCKET);
+        s3proxy.createBucket();
         addJob(List.of("Source"), List.of("BuildOutput"));
         Run run = worker("--no-artifacts", "--", "/bin/sh", "-c", "env > \"$OUT/env\"");
         assertEquals(ExitCodes.DELIVERED, run.exitCode(), run::toString);
@@ -281,9 +233,9 @@ class WorkerArtifactsTest {
 
     @Test
     void aGivenArtifactsDirAndASingleFileOutputFromTheEnvironmentsEndpoint() throws Exception {
-        s3proxy.createBucket(BUCKET);
+        s3proxy.createBucket();
         addJob(List.of("Source"), List.of("Report"));
-        putObject("Source", sourceZip());
+        s3proxy.putObject("Source", sourceZip());
         Path artifacts = dir.resolve("artifacts");
         Files.createDirectories(artifacts.resolve("input/Stale"));
         cli.env("AWS_ENDPOINT_URL_S3", s3proxy.endpoint().toString()).env("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
@@ -296,15 +248,15 @@ class WorkerArtifactsTest {
         assertEquals(artifacts.resolve("input").toString(), Files.readString(dir.resolve("input-dir")).strip());
         assertTrue(Files.isExecutable(artifacts.resolve("input/Source/src/nested/build.sh")), "left after the job");
         assertFalse(Files.exists(artifacts.resolve("input/Stale")), "the input directory was not emptied first");
-        assertEquals("{\"ok\":true}\n", new String(object("Report"), StandardCharsets.UTF_8),
+        assertEquals("{\"ok\":true}\n", new String(s3proxy.object("Report"), StandardCharsets.UTF_8),
                 "a file is uploaded as is");
     }
 
     @Test
     void expiredArtifactCredentialsAreRenewedByGetJobDetails() throws Exception {
-        s3proxy.createBucket(BUCKET);
+        s3proxy.createBucket();
         addJob(List.of("Source"), List.of());
-        putObject("Source", sourceZip());
+        s3proxy.putObject("Source", sourceZip());
         AtomicInteger gets = new AtomicInteger();
         // S3Proxy never expires credentials: the first GetObject is answered ExpiredToken here
         S3RequestRecorder.onRequest = request -> {
@@ -326,13 +278,13 @@ class WorkerArtifactsTest {
 
     @Test
     void aContinuationTokenLeavesTheOutputsToTheLastJob() throws Exception {
-        s3proxy.createBucket(BUCKET);
+        s3proxy.createBucket();
         addJob(List.of(), List.of("BuildOutput"));
         Run run = worker("--s3-endpoint-url", s3proxy.endpoint().toString(), "--", "/bin/sh", "-c",
                 "echo step-2 > \"$CODEPIPELINE_OUTPUT_CONTINUATION_TOKEN_FILE\"");
         assertEquals(ExitCodes.DELIVERED, run.exitCode(), run::toString);
         assertEquals("step-2", result("PutJobSuccessResult").get("continuationToken").asText());
         assertTrue(run.err().contains("left to a later job"), run::toString);
-        assertNull(object("BuildOutput"));
+        assertNull(s3proxy.object("BuildOutput"));
     }
 }

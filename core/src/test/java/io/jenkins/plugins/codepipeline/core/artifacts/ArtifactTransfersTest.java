@@ -27,16 +27,11 @@ import org.apache.commons.compress.archivers.zip.UnixStat;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Round trips through S3Proxy, and the failures a transfer must word and clean up after. */
 class ArtifactTransfersTest {
@@ -47,58 +42,28 @@ class ArtifactTransfersTest {
     /** S3's smallest part (S3Proxy refuses smaller ones as EntityTooSmall, as S3 does). */
     private static final int PART_SIZE = ArtifactUploader.MIN_PART_SIZE;
 
-    private static S3ProxyFixture s3proxy;
-    private static S3Client client;
-    private static int keys;
+    @RegisterExtension
+    static final S3ProxyFixture s3proxy = new S3ProxyFixture(BUCKET);
 
     @TempDir
     Path temp;
-
-    @BeforeAll
-    static void startS3Proxy() throws Exception {
-        s3proxy = new S3ProxyFixture();
-        s3proxy.createBucket(BUCKET);
-        client = s3proxy.client();
-    }
-
-    @AfterAll
-    static void stopS3Proxy() throws Exception {
-        client.close();
-        s3proxy.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        s3proxy.requests.clear();
-        s3proxy.answer = null;
-    }
-
-    private static JobArtifact artifact(String name) {
-        return new JobArtifact(name, null, BUCKET, "pipeline/" + name + "/key" + (++keys));
-    }
 
     private static ArtifactCredentials credentials() {
         return ArtifactCredentials.fixed(S3ProxyFixture.credentials(TOKEN));
     }
 
     private static ArtifactUploader uploader() {
-        return new ArtifactUploader(client, s3proxy.settings, PART_SIZE);
+        return new ArtifactUploader(s3proxy.client(), s3proxy.settings, PART_SIZE);
     }
 
     private static ArtifactDownloader downloader() {
-        return new ArtifactDownloader(client, s3proxy.settings);
+        return new ArtifactDownloader(s3proxy.client(), s3proxy.settings);
     }
 
     private static void put(JobArtifact artifact, byte[] content) {
-        client.putObject(r -> r.bucket(BUCKET).key(artifact.objectKey())
+        s3proxy.client().putObject(r -> r.bucket(BUCKET).key(artifact.objectKey())
                 .overrideConfiguration(o -> o.credentialsProvider(ArtifactCredentials.provider(
                         S3ProxyFixture.credentials(TOKEN)))), RequestBody.fromBytes(content));
-    }
-
-    private static S3Exception s3Error(int status, String code, String message) {
-        return (S3Exception) S3Exception.builder().statusCode(status).message(message).requestId("req-1")
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).serviceName("S3")
-                        .build()).build();
     }
 
     private static String mode(Path path) throws IOException {
@@ -155,7 +120,7 @@ class ArtifactTransfersTest {
     @Test
     void zipRoundTripKeepsNestedAndEmptyFoldersModesAndLinks() throws Exception {
         Path tree = sampleTree();
-        JobArtifact artifact = artifact("BuildOutput");
+        JobArtifact artifact = s3proxy.artifact("BuildOutput");
         ArtifactUploader.Result up = uploader().upload(artifact, tree, KMS_KEY, credentials());
         assertEquals(ArchiveFormat.ZIP, up.format());
         assertTrue(up.parts() >= 2, "5 MB of random data do not fit in one part: " + up.parts());
@@ -200,7 +165,7 @@ class ArtifactTransfersTest {
                 tar.putArchiveEntry(link);
                 tar.closeArchiveEntry();
             }
-            JobArtifact artifact = artifact("SourceOutput");
+            JobArtifact artifact = s3proxy.artifact("SourceOutput");
             put(artifact, bytes.toByteArray());
             Path target = temp.resolve(gzip ? "tgz" : "tar");
             ArtifactDownloader.Result result = downloader().download(artifact, target, credentials());
@@ -217,7 +182,7 @@ class ArtifactTransfersTest {
         Path file = temp.resolve("app.jar");
         byte[] content = random(1000, 2);
         Files.write(file, content);
-        JobArtifact artifact = artifact("Package");
+        JobArtifact artifact = s3proxy.artifact("Package");
         ArtifactUploader.Result up = uploader().upload(artifact, file, null, credentials());
         assertEquals(ArchiveFormat.FILE, up.format());
         assertEquals(0, up.parts(), "one part's worth goes by PutObject");
@@ -235,7 +200,7 @@ class ArtifactTransfersTest {
         try (OutputStream gz = new GzipCompressorOutputStream(bytes)) {
             gz.write("just a log".getBytes(StandardCharsets.UTF_8));
         }
-        JobArtifact artifact = artifact("Logs");
+        JobArtifact artifact = s3proxy.artifact("Logs");
         put(artifact, bytes.toByteArray());
         Path target = temp.resolve("logs");
         assertEquals(ArchiveFormat.FILE, downloader().download(artifact, target, credentials()).format());
@@ -247,7 +212,7 @@ class ArtifactTransfersTest {
         Path file = temp.resolve("big.bin");
         byte[] content = random(2 * PART_SIZE + 123, 3);
         Files.write(file, content);
-        JobArtifact artifact = artifact("Big");
+        JobArtifact artifact = s3proxy.artifact("Big");
         ArtifactUploader.Result up = uploader().upload(artifact, file, KMS_KEY, credentials());
         assertEquals(3, up.parts());
         assertEquals(content.length, up.bytes());
@@ -265,13 +230,13 @@ class ArtifactTransfersTest {
     @Test
     void everyRequestCarriesTheSessionTokenAndUploadsCarryKms() throws Exception {
         Path file = Files.writeString(temp.resolve("small.txt"), "small");
-        JobArtifact artifact = artifact("Small");
+        JobArtifact artifact = s3proxy.artifact("Small");
         uploader().upload(artifact, file, KMS_KEY, credentials());
         S3ProxyFixture.Request put = s3proxy.requests("PutObject").get(0);
         assertEquals("aws:kms", put.header("x-amz-server-side-encryption"));
         assertEquals(KMS_KEY, put.header("x-amz-server-side-encryption-aws-kms-key-id"));
 
-        uploader().upload(artifact("NoKey"), file, null, credentials());
+        uploader().upload(s3proxy.artifact("NoKey"), file, null, credentials());
         S3ProxyFixture.Request withoutKey = s3proxy.requests("PutObject").get(1);
         assertEquals("aws:kms", withoutKey.header("x-amz-server-side-encryption"), "aws:kms even without a key");
         assertNull(withoutKey.header("x-amz-server-side-encryption-aws-kms-key-id"));
@@ -288,13 +253,13 @@ class ArtifactTransfersTest {
         Path file = temp.resolve("parts.bin");
         Files.write(file, random(2 * PART_SIZE + 1, 4));
         s3proxy.answer = (operation, before) -> operation.equals("UploadPart") && before == 1
-                ? s3Error(400, "ExpiredToken", "The provided token has expired.") : null;
+                ? S3ProxyFixture.s3Error(400, "ExpiredToken", "The provided token has expired.") : null;
         AtomicInteger renewals = new AtomicInteger();
         ArtifactCredentials credentials = new ArtifactCredentials(S3ProxyFixture.credentials(TOKEN), () -> {
             renewals.incrementAndGet();
             return S3ProxyFixture.credentials(RENEWED_TOKEN);
         });
-        JobArtifact artifact = artifact("Renewed");
+        JobArtifact artifact = s3proxy.artifact("Renewed");
         ArtifactUploader.Result up = uploader().upload(artifact, file, KMS_KEY, credentials);
         assertEquals(3, up.parts());
         assertEquals(1, renewals.get());
@@ -312,10 +277,10 @@ class ArtifactTransfersTest {
 
     @Test
     void expiredTokenOnGetObjectIsRenewedOnce() throws Exception {
-        JobArtifact artifact = artifact("Source");
+        JobArtifact artifact = s3proxy.artifact("Source");
         put(artifact, "content".getBytes(StandardCharsets.UTF_8));
         s3proxy.answer = (operation, before) -> operation.equals("GetObject") && before == 0
-                ? s3Error(400, "ExpiredToken", "The provided token has expired.") : null;
+                ? S3ProxyFixture.s3Error(400, "ExpiredToken", "The provided token has expired.") : null;
         ArtifactCredentials credentials = new ArtifactCredentials(S3ProxyFixture.credentials(TOKEN),
                 () -> S3ProxyFixture.credentials(RENEWED_TOKEN));
         Path target = temp.resolve("source");
@@ -330,8 +295,8 @@ class ArtifactTransfersTest {
         Path file = temp.resolve("parts.bin");
         Files.write(file, random(2 * PART_SIZE + 1, 5));
         s3proxy.answer = (operation, before) -> operation.equals("UploadPart")
-                ? s3Error(400, "ExpiredToken", "The provided token has expired.") : null;
-        JobArtifact artifact = artifact("Expired");
+                ? S3ProxyFixture.s3Error(400, "ExpiredToken", "The provided token has expired.") : null;
+        JobArtifact artifact = s3proxy.artifact("Expired");
         ArtifactTransferException e = assertThrows(ArtifactTransferException.class,
                 () -> uploader().upload(artifact, file, null, credentials()));
         assertTrue(e.getMessage().contains("expired during the s3:UploadPart of the output artifact 'Expired' (s3://"
@@ -340,7 +305,7 @@ class ArtifactTransfersTest {
         assertEquals(0, e.resumePoint().partCount());
         assertEquals(0, s3proxy.requests("AbortMultipartUpload").size(), "kept for the resume (ResumableUploadTest)");
         assertNoSecret(e.getMessage());
-        client.abortMultipartUpload(r -> r.bucket(BUCKET).key(artifact.objectKey())
+        s3proxy.client().abortMultipartUpload(r -> r.bucket(BUCKET).key(artifact.objectKey())
                 .uploadId(e.resumePoint().uploadId()).overrideConfiguration(o -> o.credentialsProvider(
                         ArtifactCredentials.provider(S3ProxyFixture.credentials(TOKEN)))));
 
@@ -362,8 +327,8 @@ class ArtifactTransfersTest {
     void aFailedPartAbortsTheMultipartUpload() throws Exception {
         Path tree = sampleTree();
         s3proxy.answer = (operation, before) -> operation.equals("UploadPart") && before == 1
-                ? s3Error(403, "AccessDenied", "Access Denied") : null;
-        JobArtifact artifact = artifact("Denied");
+                ? S3ProxyFixture.s3Error(403, "AccessDenied", "Access Denied") : null;
+        JobArtifact artifact = s3proxy.artifact("Denied");
         ArtifactTransferException e = assertThrows(ArtifactTransferException.class,
                 () -> uploader().upload(artifact, tree, null, credentials()));
         assertTrue(e.getMessage().contains("may not write the output artifact 'Denied' (s3://" + BUCKET + "/"
@@ -372,7 +337,7 @@ class ArtifactTransfersTest {
         assertEquals(1, s3proxy.requests("AbortMultipartUpload").size());
         assertEquals(0, s3proxy.requests("CompleteMultipartUpload").size());
         s3proxy.answer = null;
-        assertTrue(client.listMultipartUploads(r -> r.bucket(BUCKET).overrideConfiguration(o -> o
+        assertTrue(s3proxy.client().listMultipartUploads(r -> r.bucket(BUCKET).overrideConfiguration(o -> o
                 .credentialsProvider(ArtifactCredentials.provider(S3ProxyFixture.credentials(TOKEN)))))
                 .uploads().isEmpty(), "no upload is left behind");
     }
@@ -388,7 +353,7 @@ class ArtifactTransfersTest {
             }
             return null;
         };
-        JobArtifact artifact = artifact("Interrupted");
+        JobArtifact artifact = s3proxy.artifact("Interrupted");
         try {
             assertThrows(Exception.class, () -> uploader().upload(artifact, tree, null, credentials()));
             assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
@@ -398,14 +363,14 @@ class ArtifactTransfersTest {
         }
         assertEquals(1, s3proxy.requests("AbortMultipartUpload").size());
         assertEquals(0, s3proxy.requests("CompleteMultipartUpload").size());
-        assertTrue(client.listMultipartUploads(r -> r.bucket(BUCKET).overrideConfiguration(o -> o
+        assertTrue(s3proxy.client().listMultipartUploads(r -> r.bucket(BUCKET).overrideConfiguration(o -> o
                 .credentialsProvider(ArtifactCredentials.provider(S3ProxyFixture.credentials(TOKEN)))))
                 .uploads().isEmpty(), "no upload is left behind");
     }
 
     @Test
     void aMissingObjectSaysTheStageBeforeDidNotProduceIt() {
-        JobArtifact artifact = artifact("NeverBuilt");
+        JobArtifact artifact = s3proxy.artifact("NeverBuilt");
         ArtifactTransferException e = assertThrows(ArtifactTransferException.class,
                 () -> downloader().download(artifact, temp.resolve("never"), credentials()));
         assertTrue(e.getMessage().startsWith("Input artifact 'NeverBuilt' (s3://" + BUCKET + "/"
@@ -418,10 +383,10 @@ class ArtifactTransfersTest {
     @Test
     void aKmsKeyThatMayNotBeUsedIsNamed() throws Exception {
         Path file = Files.writeString(temp.resolve("f"), "x");
-        s3proxy.answer = (operation, before) -> s3Error(400, "KMS.DisabledException",
+        s3proxy.answer = (operation, before) -> S3ProxyFixture.s3Error(400, "KMS.DisabledException",
                 "arn:aws:kms:eu-west-1:111122223333:key/1234 is disabled.");
         ArtifactTransferException e = assertThrows(ArtifactTransferException.class,
-                () -> uploader().upload(artifact("Encrypted"), file, KMS_KEY, credentials()));
+                () -> uploader().upload(s3proxy.artifact("Encrypted"), file, KMS_KEY, credentials()));
         assertTrue(e.getMessage().startsWith("The job's artifact credentials may not use KMS key " + KMS_KEY
                 + " to encrypt the upload with (kms:GenerateDataKey) the output artifact 'Encrypted'"),
                 e.getMessage());
@@ -437,7 +402,7 @@ class ArtifactTransfersTest {
                 zip.write("evil".getBytes(StandardCharsets.UTF_8));
                 zip.closeArchiveEntry();
             }
-            JobArtifact artifact = artifact("Slip");
+            JobArtifact artifact = s3proxy.artifact("Slip");
             put(artifact, bytes.toByteArray());
             Path target = temp.resolve("slip/target");
             ArtifactTransferException e = assertThrows(ArtifactTransferException.class,
@@ -468,7 +433,7 @@ class ArtifactTransfersTest {
                     zip.closeArchiveEntry();
                 }
             }
-            JobArtifact artifact = artifact("Links");
+            JobArtifact artifact = s3proxy.artifact("Links");
             put(artifact, bytes.toByteArray());
             ArtifactTransferException e = assertThrows(ArtifactTransferException.class,
                     () -> downloader().download(artifact, temp.resolve("links"), credentials()));
@@ -482,7 +447,7 @@ class ArtifactTransfersTest {
     @Test
     void aMissingOutputPathIsNamed() {
         ArtifactTransferException e = assertThrows(ArtifactTransferException.class,
-                () -> uploader().upload(artifact("Out"), temp.resolve("nothing-here"), null, credentials()));
+                () -> uploader().upload(s3proxy.artifact("Out"), temp.resolve("nothing-here"), null, credentials()));
         assertTrue(e.getMessage().contains("is neither a directory nor a file"), e.getMessage());
         assertTrue(s3proxy.requests.isEmpty());
     }

@@ -25,14 +25,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -47,48 +44,22 @@ class ResumableUploadTest {
     private static final String KMS_KEY = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     private static final int PART_SIZE = ArtifactUploader.MIN_PART_SIZE;
 
-    private static S3ProxyFixture s3proxy;
-    private static S3Client client;
-    private static int keys;
+    @RegisterExtension
+    static final S3ProxyFixture s3proxy = new S3ProxyFixture(BUCKET);
 
     @TempDir
     Path temp;
-
-    @BeforeAll
-    static void startS3Proxy() throws Exception {
-        s3proxy = new S3ProxyFixture();
-        s3proxy.createBucket(BUCKET);
-        client = s3proxy.client();
-    }
-
-    @AfterAll
-    static void stopS3Proxy() throws Exception {
-        client.close();
-        s3proxy.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        s3proxy.requests.clear();
-        s3proxy.answer = null;
-    }
-
-    private static JobArtifact artifact(String name) {
-        return new JobArtifact(name, null, BUCKET, "pipeline/" + name + "/key" + (++keys));
-    }
 
     private static ArtifactCredentials fixed(String token) {
         return ArtifactCredentials.fixed(S3ProxyFixture.credentials(token));
     }
 
     private static ArtifactUploader uploader() {
-        return new ArtifactUploader(client, s3proxy.settings, PART_SIZE);
+        return new ArtifactUploader(s3proxy.client(), s3proxy.settings, PART_SIZE);
     }
 
     private static S3Exception expiredToken() {
-        return (S3Exception) S3Exception.builder().statusCode(400).message("The provided token has expired.")
-                .requestId("req-1").awsErrorDetails(AwsErrorDetails.builder().errorCode("ExpiredToken")
-                        .errorMessage("The provided token has expired.").serviceName("S3").build()).build();
+        return S3ProxyFixture.s3Error(400, "ExpiredToken", "The provided token has expired.");
     }
 
     /** S3 answers ExpiredToken to the {@code n}th (from 0) request of {@code operation}. */
@@ -103,14 +74,14 @@ class ResumableUploadTest {
     }
 
     private static byte[] object(JobArtifact artifact) {
-        ResponseBytes<GetObjectResponse> bytes = client.getObjectAsBytes(r -> r.bucket(BUCKET)
+        ResponseBytes<GetObjectResponse> bytes = s3proxy.client().getObjectAsBytes(r -> r.bucket(BUCKET)
                 .key(artifact.objectKey()).overrideConfiguration(o -> o.credentialsProvider(
                         ArtifactCredentials.provider(S3ProxyFixture.credentials(TOKEN)))));
         return bytes.asByteArray();
     }
 
     private static List<?> openUploads() {
-        return client.listMultipartUploads(r -> r.bucket(BUCKET).overrideConfiguration(o -> o.credentialsProvider(
+        return s3proxy.client().listMultipartUploads(r -> r.bucket(BUCKET).overrideConfiguration(o -> o.credentialsProvider(
                 ArtifactCredentials.provider(S3ProxyFixture.credentials(TOKEN))))).uploads();
     }
 
@@ -135,7 +106,7 @@ class ResumableUploadTest {
 
     private void assertObjectUnzipsTo(JobArtifact artifact, Path expected) throws IOException {
         Path target = temp.resolve("check-" + artifact.name());
-        new ArtifactDownloader(client, s3proxy.settings).download(artifact, target, fixed(TOKEN));
+        new ArtifactDownloader(s3proxy.client(), s3proxy.settings).download(artifact, target, fixed(TOKEN));
         assertEquals(listing(expected), listing(target));
         for (String relative : listing(expected)) {
             Path e = expected.resolve(relative);
@@ -192,7 +163,7 @@ class ResumableUploadTest {
         Path file = temp.resolve("app.bin");
         byte[] content = random(3 * PART_SIZE + 123, 1);
         Files.write(file, content);
-        JobArtifact artifact = artifact("File");
+        JobArtifact artifact = s3proxy.artifact("File");
         UploadResumePoint point = interrupted(artifact, file);
         assertFalse(point.zipped());
         assertEquals(content.length, point.sourceSize());
@@ -218,7 +189,7 @@ class ResumableUploadTest {
     @Test
     void aDirectoryUploadIsZippedAgainAndOnlyTheRestSent() throws Exception {
         Path tree = tree("tree");
-        JobArtifact artifact = artifact("Dir");
+        JobArtifact artifact = s3proxy.artifact("Dir");
         UploadResumePoint point = interrupted(artifact, tree);
         assertTrue(point.zipped());
 
@@ -249,7 +220,7 @@ class ResumableUploadTest {
     @Test
     void aDirectoryThatChangedStartsAgainFromTheFirstPart() throws Exception {
         Path tree = tree("changing");
-        JobArtifact artifact = artifact("Changed");
+        JobArtifact artifact = s3proxy.artifact("Changed");
         UploadResumePoint point = interrupted(artifact, tree);
         // a.bin is zipped first: part 1 differs now
         Files.write(tree.resolve("a.bin"), random(PART_SIZE, 99));
@@ -267,7 +238,7 @@ class ResumableUploadTest {
     @Test
     void aDirectoryThatShrankStartsAgain() throws Exception {
         Path tree = tree("shrinking");
-        JobArtifact artifact = artifact("Shrunk");
+        JobArtifact artifact = s3proxy.artifact("Shrunk");
         UploadResumePoint point = interrupted(artifact, tree);
         Files.delete(tree.resolve("a.bin"));
         Files.delete(tree.resolve("b/nested/c.bin"));
@@ -285,7 +256,7 @@ class ResumableUploadTest {
     void aFileThatChangedStartsAgainFromTheFirstPart() throws Exception {
         Path file = temp.resolve("growing.bin");
         Files.write(file, random(3 * PART_SIZE + 10, 2));
-        JobArtifact artifact = artifact("Grown");
+        JobArtifact artifact = s3proxy.artifact("Grown");
         UploadResumePoint point = interrupted(artifact, file);
         byte[] changed = random(3 * PART_SIZE + 20, 3);
         Files.write(file, changed);
@@ -304,9 +275,9 @@ class ResumableUploadTest {
         Path file = temp.resolve("gone.bin");
         byte[] content = random(3 * PART_SIZE + 10, 4);
         Files.write(file, content);
-        JobArtifact artifact = artifact("Gone");
+        JobArtifact artifact = s3proxy.artifact("Gone");
         UploadResumePoint point = interrupted(artifact, file);
-        client.abortMultipartUpload(r -> r.bucket(BUCKET).key(artifact.objectKey()).uploadId(point.uploadId())
+        s3proxy.client().abortMultipartUpload(r -> r.bucket(BUCKET).key(artifact.objectKey()).uploadId(point.uploadId())
                 .overrideConfiguration(o -> o.credentialsProvider(ArtifactCredentials.provider(
                         S3ProxyFixture.credentials(TOKEN)))));
         s3proxy.requests.clear();
@@ -320,7 +291,7 @@ class ResumableUploadTest {
     @Test
     void expiryOnCompleteKeepsEveryPartAndTheResumeOnlyCompletes() throws Exception {
         Path tree = tree("complete");
-        JobArtifact artifact = artifact("Complete");
+        JobArtifact artifact = s3proxy.artifact("Complete");
         expireOn("CompleteMultipartUpload", 0);
         ArtifactTransferException e = assertThrows(ArtifactTransferException.class,
                 () -> uploader().upload(artifact, tree, null, fixed(TOKEN)));
@@ -344,7 +315,7 @@ class ResumableUploadTest {
         Path small = Files.writeString(temp.resolve("small.txt"), "small");
         expireOn("PutObject", 0);
         ArtifactTransferException put = assertThrows(ArtifactTransferException.class,
-                () -> uploader().upload(artifact("Small"), small, null, fixed(TOKEN)));
+                () -> uploader().upload(s3proxy.artifact("Small"), small, null, fixed(TOKEN)));
         assertTrue(put.credentialsExpired());
         assertNull(put.resumePoint(), "a single PutObject starts again");
         assertNoSecret(put.getMessage());
@@ -353,7 +324,7 @@ class ResumableUploadTest {
         Files.write(big, random(PART_SIZE + 1, 5));
         expireOn("CreateMultipartUpload", 0);
         ArtifactTransferException create = assertThrows(ArtifactTransferException.class,
-                () -> uploader().upload(artifact("Big"), big, null, fixed(TOKEN)));
+                () -> uploader().upload(s3proxy.artifact("Big"), big, null, fixed(TOKEN)));
         assertTrue(create.credentialsExpired());
         assertNull(create.resumePoint());
         assertEquals(0, s3proxy.requests("AbortMultipartUpload").size());
@@ -362,12 +333,12 @@ class ResumableUploadTest {
 
     @Test
     void expiryOnADownloadWithoutRenewalSaysCredentialsExpired() throws Exception {
-        JobArtifact artifact = artifact("Source");
+        JobArtifact artifact = s3proxy.artifact("Source");
         Path file = Files.writeString(temp.resolve("source.txt"), "content");
         uploader().upload(artifact, file, null, fixed(TOKEN));
         expireOn("GetObject", 0);
         ArtifactTransferException e = assertThrows(ArtifactTransferException.class,
-                () -> new ArtifactDownloader(client, s3proxy.settings).download(artifact, temp.resolve("in"),
+                () -> new ArtifactDownloader(s3proxy.client(), s3proxy.settings).download(artifact, temp.resolve("in"),
                         fixed(TOKEN)));
         assertTrue(e.credentialsExpired());
         assertNull(e.resumePoint());
@@ -383,7 +354,7 @@ class ResumableUploadTest {
                         .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied")
                                 .errorMessage("Access Denied").build()).build() : null;
         ArtifactTransferException e = assertThrows(ArtifactTransferException.class,
-                () -> uploader().upload(artifact("Denied"), file, null, fixed(TOKEN)));
+                () -> uploader().upload(s3proxy.artifact("Denied"), file, null, fixed(TOKEN)));
         assertFalse(e.credentialsExpired());
         assertNull(e.resumePoint());
         assertEquals(1, s3proxy.requests("AbortMultipartUpload").size());
@@ -396,7 +367,7 @@ class ResumableUploadTest {
         UploadResumePoint other = new UploadResumePoint(BUCKET, "another/key", "upload-1", PART_SIZE, false, 10, 0,
                 List.of());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> uploader().upload(artifact("Mine"), file, null, fixed(TOKEN), other));
+                () -> uploader().upload(s3proxy.artifact("Mine"), file, null, fixed(TOKEN), other));
         assertTrue(e.getMessage().startsWith("The resume point is for s3://" + BUCKET + "/another/key, not for the "
                 + "output artifact 'Mine'"), e.getMessage());
         assertTrue(s3proxy.requests.isEmpty());

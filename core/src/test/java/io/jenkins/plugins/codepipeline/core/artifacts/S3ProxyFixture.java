@@ -2,24 +2,35 @@ package io.jenkins.plugins.codepipeline.core.artifacts;
 
 import io.jenkins.plugins.codepipeline.core.ApacheHttpClientFactory;
 import io.jenkins.plugins.codepipeline.core.testing.S3ProxyServer;
+import io.jenkins.plugins.codepipeline.core.worker.JobArtifact;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * S3Proxy 2.6.0 in this JVM: a real S3 API server that checks SigV4 signatures, on 127.0.0.1 with a free port, over
  * jclouds' in-memory (transient) store. It ignores KMS headers and session tokens, so {@link #requests} records
  * every signed request's operation and headers, and {@link #answer} lets a test fail chosen requests.
+ *
+ * <p>A test class registers it as a static {@code @RegisterExtension} field: the server starts with one bucket and
+ * one recording {@link #client()} before all of the class's tests, {@link #requests} and {@link #answer} are cleared
+ * before each, and both close after all.
  */
-final class S3ProxyFixture implements AutoCloseable {
+final class S3ProxyFixture implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
     static final String IDENTITY = "AKIDARTIFACTS";
     static final String SECRET = "artifactSecretKey";
 
@@ -35,27 +46,61 @@ final class S3ProxyFixture implements AutoCloseable {
         }
     }
 
-    private final S3ProxyServer server;
-    final ArtifactStoreSettings settings;
+    private final String bucket;
+    private S3ProxyServer server;
+    ArtifactStoreSettings settings;
+    private S3Client client;
+    private int keys;
     final List<Request> requests = new CopyOnWriteArrayList<>();
     /** Given each request's operation and how many of that operation came before; a non-null answer is thrown. */
     volatile BiFunction<String, Integer, RuntimeException> answer;
 
-    S3ProxyFixture() throws Exception {
+    S3ProxyFixture(String bucket) {
+        this.bucket = bucket;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
         server = new S3ProxyServer(IDENTITY, SECRET);
         settings = new ArtifactStoreSettings("eu-west-1", server.endpoint(), null);
+        server.createBucket(bucket);
+        client = recordingClient();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        requests.clear();
+        answer = null;
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        client.close();
+        server.close();
     }
 
     static AwsSessionCredentials credentials(String token) {
         return AwsSessionCredentials.create(IDENTITY, SECRET, token);
     }
 
-    void createBucket(String bucket) {
-        server.createBucket(bucket);
+    /** An error as S3 words it, for {@link #answer}. */
+    static S3Exception s3Error(int status, String code, String message) {
+        return (S3Exception) S3Exception.builder().statusCode(status).message(message).requestId("req-1")
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).serviceName("S3")
+                        .build()).build();
     }
 
-    /** A client as the transfers build it, with the recording interceptor. */
+    /** The client the test's transfers use, built as the transfers build it, with the recording interceptor. */
     S3Client client() {
+        return client;
+    }
+
+    /** An artifact in the bucket under a key no other artifact of the class has. */
+    JobArtifact artifact(String name) {
+        return new JobArtifact(name, null, bucket, "pipeline/" + name + "/key" + (++keys));
+    }
+
+    private S3Client recordingClient() {
         ExecutionInterceptor recorder = new ExecutionInterceptor() {
             @Override
             public void beforeTransmission(Context.BeforeTransmission c, ExecutionAttributes attributes) {
@@ -80,10 +125,5 @@ final class S3ProxyFixture implements AutoCloseable {
             }
         }
         return matching;
-    }
-
-    @Override
-    public void close() throws Exception {
-        server.close();
     }
 }

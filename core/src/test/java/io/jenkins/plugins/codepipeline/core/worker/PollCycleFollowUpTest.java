@@ -31,28 +31,7 @@ class PollCycleFollowUpTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
     private CodePipelineClientCache clients;
     private PollCycle cycle;
-    private final RecordingLog log = new RecordingLog();
-
-    static final class RecordingLog implements PollLog {
-        final List<String> infos = Collections.synchronizedList(new ArrayList<>());
-        final List<String> fines = Collections.synchronizedList(new ArrayList<>());
-        final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public void info(String line) {
-            infos.add(line);
-        }
-
-        @Override
-        public void warning(String line) {
-            warnings.add(line);
-        }
-
-        @Override
-        public void fine(String line) {
-            fines.add(line);
-        }
-    }
+    private final PollCycleTest.RecordingLog log = new PollCycleTest.RecordingLog();
 
     /** A trigger whose builds issued tokens with {@link #OURS}, and that waits for {@code awaited} follow-ups. */
     static class ChainSubscriber extends PollCycleTest.TestSubscriber {

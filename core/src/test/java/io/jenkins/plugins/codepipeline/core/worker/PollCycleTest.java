@@ -63,6 +63,7 @@ class PollCycleTest {
 
     static final class RecordingLog implements PollLog {
         final List<String> infos = Collections.synchronizedList(new ArrayList<>());
+        final List<String> fines = Collections.synchronizedList(new ArrayList<>());
         final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
 
         @Override
@@ -73,6 +74,11 @@ class PollCycleTest {
         @Override
         public void warning(String line) {
             warnings.add(line);
+        }
+
+        @Override
+        public void fine(String line) {
+            fines.add(line);
         }
     }
 
