@@ -3,7 +3,6 @@ package io.jenkins.plugins.codepipeline.artifacts;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
 import hudson.FilePath;
-import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.codepipeline.CodePipelineJobWorkerConfiguration;
@@ -18,11 +17,11 @@ import io.jenkins.plugins.codepipeline.core.artifacts.JobDetailsException;
 import io.jenkins.plugins.codepipeline.core.artifacts.S3EndpointSources;
 import io.jenkins.plugins.codepipeline.core.worker.JobArtifact;
 import io.jenkins.plugins.codepipeline.impl.AwsCredentialsResolver;
+import io.jenkins.plugins.codepipeline.impl.ConnectionSources;
 import io.jenkins.plugins.codepipeline.impl.JobResultSender;
 import io.jenkins.plugins.codepipeline.impl.SharedReporter;
 import io.jenkins.plugins.codepipeline.worker.build.CodePipelineJobAction;
 import io.jenkins.plugins.codepipeline.worker.build.FollowUpWait;
-import io.jenkins.plugins.codepipeline.worker.build.JobConnection;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.AbstractMap;
@@ -64,7 +63,6 @@ final class ArtifactTransferSession {
     static final String PREFIX = "[CodePipeline] ";
     /** GetJobDetails calls for new artifact credentials, per step. */
     static final int MAX_RENEWALS = 5;
-    private static final String FROM_JOB = "the build's CodePipeline job";
     private static final Logger LOGGER = Logger.getLogger(ArtifactTransferSession.class.getName());
 
     /**
@@ -203,24 +201,10 @@ final class ArtifactTransferSession {
         CodePipelineJobAction action = run.getAction(CodePipelineJobAction.class);
         CodePipelineJobAction ownJob = action != null && action.getJobId().equals(jobId) ? action : null;
 
-        SettingSources.Setting region;
-        SettingSources.Setting endpoint;
-        if (ownJob != null) {
-            JobConnection connection = ownJob.getConnection();
-            region = Util.fixEmptyAndTrim(arguments.region()) != null
-                    ? new SettingSources.Setting(arguments.region().trim(), "argument")
-                    : new SettingSources.Setting(connection.getRegion(), FROM_JOB);
-            if (Util.fixEmptyAndTrim(arguments.endpointUrl()) != null) {
-                endpoint = new SettingSources.Setting(arguments.endpointUrl().trim(), "argument");
-            } else if (connection.getEndpointUrl() != null) {
-                endpoint = new SettingSources.Setting(connection.getEndpointUrl(), FROM_JOB);
-            } else {
-                endpoint = SettingSources.endpoint(null, Map.of(), global.getDefaultEndpointUrl());
-            }
-        } else {
-            region = SettingSources.region(arguments.region(), environment, global.getDefaultRegion());
-            endpoint = SettingSources.endpoint(arguments.endpointUrl(), environment, global.getDefaultEndpointUrl());
-        }
+        ConnectionSources sources = ConnectionSources.resolve(ownJob == null ? null : ownJob.getConnection(),
+                arguments.region(), arguments.endpointUrl(), arguments.credentialsId(), environment);
+        SettingSources.Setting region = sources.region();
+        SettingSources.Setting endpoint = sources.endpoint();
         ConnectionSettings settings;
         try {
             settings = JobResultSender.connectionSettings(region.value(), endpoint.value());
@@ -230,16 +214,8 @@ final class ArtifactTransferSession {
                     + ")");
         }
 
-        String credentialsId = Util.fixEmptyAndTrim(arguments.credentialsId());
-        String credentialsSource = "argument";
-        if (credentialsId == null && ownJob != null && ownJob.getConnection().getCredentialsId() != null) {
-            credentialsId = ownJob.getConnection().getCredentialsId();
-            credentialsSource = FROM_JOB;
-        }
-        if (credentialsId == null) {
-            credentialsId = global.getDefaultCredentialsId();
-            credentialsSource = "global configuration";
-        }
+        String credentialsId = sources.credentialsId();
+        String credentialsSource = sources.credentialsSource();
         // Used for GetJobDetails only: S3 is reached with the job's own artifact credentials.
         AwsCredentialsProvider caller = AwsCredentialsResolver.resolve(run, credentialsId, credentialsSource,
                 global.isAllowControllerCredentials());

@@ -49,7 +49,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 public final class JobResultSender {
     static final String PREFIX = "[CodePipeline] ";
     /** Where a setting came from, when it is the build's CodePipeline job. */
-    static final String FROM_JOB = "the build's CodePipeline job";
+    static final String FROM_JOB = ConnectionSources.FROM_JOB;
     private static final Logger LOGGER = Logger.getLogger(JobResultSender.class.getName());
 
     private JobResultSender() {
@@ -152,24 +152,10 @@ public final class JobResultSender {
                     + "CodePipeline handed out.");
         }
 
-        SettingSources.Setting region;
-        SettingSources.Setting endpoint;
-        if (ownJob != null) {
-            JobConnection connection = ownJob.getConnection();
-            region = Util.fixEmptyAndTrim(request.region()) != null
-                    ? new SettingSources.Setting(request.region().trim(), "argument")
-                    : new SettingSources.Setting(connection.getRegion(), FROM_JOB);
-            if (Util.fixEmptyAndTrim(request.endpointUrl()) != null) {
-                endpoint = new SettingSources.Setting(request.endpointUrl().trim(), "argument");
-            } else if (connection.getEndpointUrl() != null) {
-                endpoint = new SettingSources.Setting(connection.getEndpointUrl(), FROM_JOB);
-            } else {
-                endpoint = SettingSources.endpoint(null, Map.of(), global.getDefaultEndpointUrl());
-            }
-        } else {
-            region = SettingSources.region(request.region(), environment, global.getDefaultRegion());
-            endpoint = SettingSources.endpoint(request.endpointUrl(), environment, global.getDefaultEndpointUrl());
-        }
+        ConnectionSources sources = ConnectionSources.resolve(ownJob == null ? null : ownJob.getConnection(),
+                request.region(), request.endpointUrl(), request.credentialsId(), environment);
+        SettingSources.Setting region = sources.region();
+        SettingSources.Setting endpoint = sources.endpoint();
         ConnectionSettings settings;
         try {
             settings = connectionSettings(region.value(), endpoint.value());
@@ -191,18 +177,9 @@ public final class JobResultSender {
             throw new AbortException(e.getMessage());
         }
 
-        String credentialsId = Util.fixEmptyAndTrim(request.credentialsId());
-        String credentialsSource = "argument";
-        if (credentialsId == null && ownJob != null && ownJob.getConnection().getCredentialsId() != null) {
-            credentialsId = ownJob.getConnection().getCredentialsId();
-            credentialsSource = FROM_JOB;
-        }
-        if (credentialsId == null) {
-            credentialsId = global.getDefaultCredentialsId();
-            credentialsSource = "global configuration";
-        }
-        AwsCredentialsProvider credentials = AwsCredentialsResolver.resolve(run, credentialsId, credentialsSource,
-                global.isAllowControllerCredentials());
+        String credentialsId = sources.credentialsId();
+        AwsCredentialsProvider credentials = AwsCredentialsResolver.resolve(run, credentialsId,
+                sources.credentialsSource(), global.isAllowControllerCredentials());
 
         log.println(PREFIX + "Reporting " + kind + " for job " + result.jobId() + " to " + settings.region()
                 + " (region from " + region.source() + (endpoint.isSet()
